@@ -1,0 +1,129 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { splitParagraphs, toDocument, type DocumentResult } from './documents.js';
+
+export const SUPPORTED_EXTENSIONS = ['.json', '.jsonl', '.txt', '.md'] as const;
+
+/** Expands folders (recursively, sorted, hidden entries skipped) into the files they hold. */
+export async function listInputFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new Error(`no such file or folder: ${path}`);
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
+      files.push(...(await listInputFiles(entries.map((name) => join(path, name)))));
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Reads one file into documents; a bad file (or a bad JSONL line) becomes a rejection, never an exception. */
+export async function readDocumentFile(path: string): Promise<DocumentResult[]> {
+  const extension = extname(path).toLowerCase();
+  const fileId = basename(path, extname(path)).replace(/\s+/g, '_');
+  const reject = (reason: string): DocumentResult[] => [{ rejected: { origin: path, id: null, reason } }];
+  if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(extension)) {
+    return reject(`unknown format "${extension || basename(path)}" (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
+  }
+  let text: string;
+  try {
+    text = decodeText(await readFile(path));
+  } catch (error) {
+    return reject((error as Error).message);
+  }
+  if (text.trim() === '') return reject('empty file');
+  switch (extension) {
+    case '.json':
+      return [readCord19Json(text, fileId, path)];
+    case '.jsonl':
+      return readJsonLines(text, path);
+    default:
+      return [readPlainText(text, fileId, path, extension === '.md')];
+  }
+}
+
+function decodeText(bytes: Buffer): string {
+  if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary file (contains NUL bytes)');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw new Error('not UTF-8 text');
+  }
+}
+
+function parseJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { error: `malformed JSON: ${(error as Error).message}` };
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `text` of each paragraph entry, or null when the field is not a list of them. */
+function paragraphTexts(value: unknown): unknown[] | null {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return null;
+  return value.map((entry) => (isObject(entry) ? entry.text : entry));
+}
+
+/** CORD-19 layout: paper_id, metadata.title, abstract[].text, body_text[].text. */
+function readCord19Json(text: string, fileId: string, path: string): DocumentResult {
+  const parsed = parseJson(text);
+  if ('error' in parsed) return { rejected: { origin: path, id: null, reason: parsed.error } };
+  const paper = parsed.value;
+  if (!isObject(paper) || (!('body_text' in paper) && !('abstract' in paper))) {
+    return { rejected: { origin: path, id: null, reason: 'not a CORD-19 article (needs abstract[] or body_text[])' } };
+  }
+  const metadata = isObject(paper.metadata) ? paper.metadata : {};
+  const abstract = paragraphTexts(paper.abstract);
+  const body = paragraphTexts(paper.body_text);
+  const paragraphs = abstract && body ? [...abstract, ...body] : null;
+  if (!paragraphs || paragraphs.some((p) => typeof p !== 'string')) {
+    return { rejected: { origin: path, id: null, reason: 'abstract[] and body_text[] entries need a string "text"' } };
+  }
+  return toDocument({ id: paper.paper_id ?? fileId, title: metadata.title, year: metadata.year, paragraphs }, path);
+}
+
+/** One `{id, title, year?, text}` object per line; a bad line rejects that line's document only. */
+function readJsonLines(text: string, path: string): DocumentResult[] {
+  const results: DocumentResult[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const origin = `${path}:${index + 1}`;
+    const parsed = parseJson(line);
+    if ('error' in parsed) {
+      results.push({ rejected: { origin, id: null, reason: parsed.error } });
+      return;
+    }
+    const record = parsed.value;
+    if (!isObject(record)) {
+      results.push({ rejected: { origin, id: null, reason: 'line is not a JSON object' } });
+      return;
+    }
+    results.push(toDocument({ id: record.id, title: record.title, year: record.year, paragraphs: [record.text] }, origin));
+  });
+  return results;
+}
+
+/** First line is the title (a leading `#` in Markdown); Markdown headings and list markers are not sentences. */
+function readPlainText(text: string, fileId: string, path: string, markdown: boolean): DocumentResult {
+  const lines = text.split(/\r?\n/);
+  const firstContent = lines.findIndex((line) => line.trim() !== '');
+  const title = lines[firstContent].replace(markdown ? /^#+\s*/ : /^$/, '').trim();
+  let body = lines.slice(firstContent + 1);
+  if (markdown) {
+    body = body.map((line) => {
+      if (/^\s*#{1,6}\s/.test(line)) return '';
+      const item = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
+      return item ? `\n${item[1]}\n` : line;
+    });
+  }
+  return toDocument({ id: fileId, title, year: null, paragraphs: splitParagraphs(body.join('\n')) }, path);
+}
