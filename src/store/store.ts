@@ -1,0 +1,80 @@
+import type {
+  ArticleRecord,
+  ConceptOrigin,
+  ConceptRecord,
+  EdgeKey,
+  EdgeRecord,
+  ScoredSentenceKey,
+  SentenceRecord,
+  SentenceTokens,
+  StoreStats,
+} from '../domain.js';
+
+/** Everything one document contributes to the graph; written all-or-nothing. */
+export interface PreparedArticle {
+  article: ArticleRecord;
+  sentences: SentenceRecord[];
+  /** Name and origin of every concept the sentences mention. */
+  concepts: Map<string, { name: string; origin: ConceptOrigin; surfaceForms: string[] }>;
+  /** Pre-tokenized sentences by key, when ingest had a model's tokenizer. */
+  tokens?: Map<string, SentenceTokens>;
+}
+
+export type WriteOutcome = 'created' | 'replaced' | 'unchanged';
+
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+export interface RankedPage<T> {
+  total: number;
+  items: T[];
+}
+
+/** A concept as the question matcher needs it: its id and every form it is known by. */
+export interface LexiconEntry {
+  id: string;
+  name: string;
+  origin: ConceptOrigin;
+  forms: string[];
+}
+
+/**
+ * The storage contract shared by the embedded store and Redis.
+ * Reads take many keys at once so that DataLoader batches become one call (one round trip per shard on Redis).
+ */
+export interface GraphStore {
+  readonly kind: string;
+
+  getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]>;
+  getSentences(keys: readonly string[]): Promise<(SentenceRecord | null)[]>;
+  getConcepts(ids: readonly string[]): Promise<(ConceptRecord | null)[]>;
+  getEdges(keys: readonly EdgeKey[]): Promise<(EdgeRecord | null)[]>;
+
+  /** Each edge's sentences, best score first (ties by key). */
+  edgeSentences(requests: readonly { edge: EdgeKey; limit: number }[]): Promise<ScoredSentenceKey[][]>;
+  /** Each concept's edges, highest rank first (ties by the other concept's id). */
+  conceptEdges(requests: readonly { conceptId: string; page: Page }[]): Promise<RankedPage<EdgeRecord>[]>;
+  /** Each article's sentence keys in document order. */
+  articleSentences(requests: readonly { articleId: string; page: Page }[]): Promise<RankedPage<string>[]>;
+
+  getSentenceTokens(keys: readonly string[]): Promise<(SentenceTokens | null)[]>;
+  /** Re-tokenized sentences (another model's tokenizer); keys of sentences that no longer exist are ignored. */
+  putSentenceTokens(entries: readonly (readonly [string, SentenceTokens])[]): Promise<void>;
+
+  /** Concepts with rank > 0, for matching concepts in questions. */
+  lexicon(): Promise<LexiconEntry[]>;
+  /** Changes whenever the corpus changes; caches derived from the corpus key on it. */
+  corpusVersion(): Promise<string>;
+  stats(): Promise<StoreStats>;
+
+  /** Atomic and idempotent: the article's previous version, if any, is replaced as a whole. */
+  writeArticle(prepared: PreparedArticle): Promise<WriteOutcome>;
+  /** Content hashes of stored articles, so ingest can skip unchanged documents without preparing them. */
+  articleHashes(ids: readonly string[]): Promise<(string | null)[]>;
+
+  /** Persists whatever is pending (a snapshot for the embedded store). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
