@@ -1,0 +1,52 @@
+/**
+ * Recall@k of retrieval on the hand-written CORD-19 question set: is the sentence holding the answer
+ * among the k candidates the reader would read?
+ *   node dist/bench/recall.js [--vocabulary FILE] [--k 20]
+ */
+import { parseArgs } from 'node:util';
+import { readInputs } from '../src/cli/ingest-command.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { normalizeQuestion } from '../src/pipeline/answer-cache.js';
+import { retrieveCandidates } from '../src/pipeline/retrieve.js';
+import { createRequestContext } from '../src/server/request-context.js';
+import { createServices } from '../src/server/services.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { loadQuestionSet } from './question-set.js';
+import { join } from 'node:path';
+import { packageRoot } from '../src/paths.js';
+
+export interface RecallReport {
+  k: number;
+  hits: number;
+  total: number;
+  misses: { question: string; rank: number | null }[];
+}
+
+export async function measureRecall(store: MemoryStore, k: number): Promise<RecallReport> {
+  const services = createServices(store);
+  const questions = loadQuestionSet();
+  const misses: RecallReport['misses'] = [];
+  let hits = 0;
+  for (const q of questions) {
+    const context = createRequestContext(services);
+    const { candidates } = await retrieveCandidates(context, normalizeQuestion(q.question), { candidates: 1000, years: null });
+    const rank = candidates.findIndex((c) => c.sentence.articleId === q.articleId && c.sentence.text.includes(q.evidence));
+    if (rank >= 0 && rank < k) hits++;
+    else misses.push({ question: q.question, rank: rank >= 0 ? rank + 1 : null });
+  }
+  return { k, hits, total: questions.length, misses };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { vocabulary: { type: 'string', multiple: true }, k: { type: 'string', default: '20' } } });
+  const store = await MemoryStore.open();
+  const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
+  await ingestDocuments(store, await readInputs([join(packageRoot, '..', 'shared', 'corpus', 'cord19-sample')]), { lexicon });
+  const report = await measureRecall(store, Number(values.k));
+  console.log(`recall@${report.k}: ${report.hits}/${report.total} = ${((100 * report.hits) / report.total).toFixed(1)}%`);
+  for (const miss of report.misses) console.log(`  miss (rank ${miss.rank ?? 'not retrieved'}): ${miss.question}`);
+}
+
+if (process.argv[1]?.endsWith('recall.js')) await main();

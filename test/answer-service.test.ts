@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readInputs } from '../src/cli/ingest-command.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { MemoryAnswerCache, normalizeQuestion } from '../src/pipeline/answer-cache.js';
+import { AnswerService } from '../src/pipeline/answer-service.js';
+import { QaReader } from '../src/pipeline/reader.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { repoRoot } from './support/cli.js';
+import { generateTinyModel } from './support/model.js';
+
+describe('AnswerService', () => {
+  let store: MemoryStore;
+  let reader: QaReader;
+  let keys: string[];
+
+  beforeAll(async () => {
+    reader = await QaReader.load(generateTinyModel(), { intraOpThreads: 1 });
+    store = await MemoryStore.open();
+    const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
+    // Ingested without a tokenizer: the service must tokenize on first use and store the tokens.
+    await ingestDocuments(store, await readInputs([join(repoRoot, 'seed', 'corpus')]), { lexicon });
+    const [page] = await store.articleSentences([{ articleId: 'seed-main-protease', page: { offset: 0, limit: 6 } }]);
+    keys = page.items;
+  });
+  afterAll(async () => {
+    await reader?.close();
+  });
+
+  it('runs the model once for concurrent identical questions, then answers from the cache', async () => {
+    const service = new AnswerService(store, reader, new MemoryAnswerCache());
+    const question = normalizeQuestion('Which residues form the catalytic dyad?');
+    const requests = keys.map((sentenceKey) => ({ question, sentenceKey }));
+    expect((await store.getSentenceTokens(keys)).every((t) => t === null)).toBe(true);
+
+    const [a, b] = await Promise.all([service.answer(requests), service.answer(requests)]);
+    expect(service.timings.reads).toBe(1);
+    expect(service.timings.rowsRead).toBe(keys.length);
+    expect(a).toEqual(b);
+    expect(a.every((r) => r.span !== null && !r.cached)).toBe(true);
+    const stored = await store.getSentenceTokens(keys);
+    expect(stored.every((t) => t?.fingerprint === reader.tokenizer.fingerprint)).toBe(true);
+
+    const again = await service.answer(requests);
+    expect(service.timings.reads).toBe(1);
+    expect(again.map((r) => r.cached)).toEqual(keys.map(() => true));
+    expect(again.map((r) => r.span)).toEqual(a.map((r) => r.span));
+  });
+
+  it('reads a different question or a changed corpus afresh', async () => {
+    const service = new AnswerService(store, reader, new MemoryAnswerCache());
+    const requests = (q: string) => keys.map((sentenceKey) => ({ question: normalizeQuestion(q), sentenceKey }));
+    await service.answer(requests('What is the main protease?'));
+    await service.answer(requests('Where does the protease cut?'));
+    expect(service.timings.reads).toBe(2);
+    await ingestDocuments(store, [{ document: { id: 'new-doc', title: 'New', year: 2020, paragraphs: ['The main protease is a dimer.'], origin: 'test' } }]);
+    const afterIngest = await service.answer(requests('What is the main protease?'));
+    expect(service.timings.reads).toBe(3);
+    expect(afterIngest.every((r) => !r.cached)).toBe(true);
+  });
+});
