@@ -1,0 +1,45 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { DocumentResult } from '../ingest/documents.js';
+import { ingestDocuments, type IngestOptions, type IngestSummary } from '../ingest/ingest.js';
+import { listInputFiles, readDocumentFile } from '../ingest/read-files.js';
+import type { GraphStore } from '../store/store.js';
+
+export async function readInputs(paths: readonly string[]): Promise<DocumentResult[]> {
+  const results: DocumentResult[] = [];
+  for (const file of await listInputFiles(paths)) results.push(...(await readDocumentFile(file)));
+  return results;
+}
+
+/** Reads, ingests and reports, with a progress bar when a person is watching. */
+export async function ingestPaths(
+  store: GraphStore,
+  paths: readonly string[],
+  options: Pick<IngestOptions, 'lexicon' | 'tokenizer'>,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<IngestSummary> {
+  const results = await readInputs(paths);
+  const bar = output.isTTY ? new SingleBar({ stream: output, format: 'ingest [{bar}] {value}/{total} documents' }, Presets.shades_classic) : null;
+  bar?.start(results.length, 0);
+  try {
+    return await ingestDocuments(store, results, {
+      ...options,
+      onProgress: ({ done, total }) => {
+        bar?.setTotal(total);
+        bar?.update(done);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+export function formatSummary(summary: IngestSummary): string {
+  const count = (outcome: string) => summary.accepted.filter((a) => a.outcome === outcome).length;
+  const lines = [
+    `ingested ${summary.accepted.length} documents (${count('created')} new, ${count('replaced')} replaced, ${count('unchanged')} unchanged) in ${summary.seconds.toFixed(2)} s`,
+    `store: ${summary.stats.articles} articles, ${summary.stats.sentences} sentences, ${summary.stats.concepts} concepts, ${summary.stats.edges} edges`,
+    `rejected: ${summary.rejected.length} documents`,
+    ...summary.rejected.map((r) => `  ${r.origin}${r.id ? ` (${r.id})` : ''}: ${r.reason}`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
+import { loadVocabulary } from '../ingest/vocabulary.js';
+import { MemoryAnswerCache } from '../pipeline/answer-cache.js';
+import { AnswerService } from '../pipeline/answer-service.js';
+import { QaReader } from '../pipeline/reader.js';
+import { WordPieceTokenizer } from '../pipeline/tokenize.js';
+import { startHttpServer } from '../server/http-server.js';
+import { createServices } from '../server/services.js';
+import { openStore } from '../store/open-store.js';
+import type { GraphStore } from '../store/store.js';
+import { formatSummary, ingestPaths } from './ingest-command.js';
+
+/** Exit codes: 0 done, 1 some documents were rejected (the rest were ingested), 2 bad usage or a fatal error. */
+const EXIT_REJECTED = 1;
+const EXIT_FAILURE = 2;
+
+interface StoreFlags {
+  dataDir: string;
+  store: string;
+  vocabulary: string[];
+  model?: string;
+}
+
+interface ServeFlags extends StoreFlags {
+  port: number;
+  host: string;
+  ingest: string[];
+  development: boolean;
+  variant: 'fp32' | 'int8';
+  threads: number;
+  candidates: number;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return port;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('must be a whole number');
+  return count;
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its snapshot').env('KGQA_DATA_DIR').default('data'))
+    .addOption(
+      new Option('--store <url>', 'memory, redis://host:port or redis+cluster://host:port,…').env('KGQA_STORE').default('memory'),
+    )
+    .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
+    .addOption(new Option('--model <dir>', 'QA model folder (config.json, tokenizer files, onnx/model*.onnx)').env('KGQA_MODEL'));
+}
+
+async function loadLexicon(paths: string[]): Promise<ConceptLexicon | undefined> {
+  if (paths.length === 0) return undefined;
+  return lexiconFromVocabularies(await Promise.all(paths.map(loadVocabulary)));
+}
+
+async function withStore<T>(flags: StoreFlags, run: (store: GraphStore) => Promise<T>): Promise<T> {
+  const store = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const program = new Command('kgqa')
+  .description('Question answering over a concept graph built from documents')
+  .exitOverride()
+  .showSuggestionAfterError();
+
+storeOptions(
+  program
+    .command('ingest')
+    .description('read documents (CORD-19 .json, .jsonl, .txt, .md; folders are walked) into the graph')
+    .argument('<paths...>', 'files or folders'),
+).action(async (paths: string[], flags: StoreFlags) => {
+  const lexicon = await loadLexicon(flags.vocabulary);
+  const tokenizer = flags.model ? await WordPieceTokenizer.fromModelDir(flags.model) : undefined;
+  const summary = await withStore(flags, (store) => ingestPaths(store, paths, { lexicon, tokenizer }));
+  console.log(formatSummary(summary));
+  if (summary.rejected.length > 0) process.exitCode = EXIT_REJECTED;
+});
+
+storeOptions(
+  program
+    .command('serve')
+    .description('serve GraphQL (and GraphiQL at GET /graphql)')
+    .addOption(new Option('--port <n>', 'port to listen on').env('KGQA_PORT').default(4000).argParser(parsePort))
+    .addOption(new Option('--host <host>', 'address to listen on').env('KGQA_HOST').default('127.0.0.1'))
+    .option('--ingest <path>', 'ingest these files or folders before serving (unchanged ones are skipped); repeatable', collect, [])
+    .option('--development', 'include stack traces in error responses', false)
+    .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
+    .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
+    .addOption(new Option('--candidates <n>', 'sentences the model reads per question').default(20).argParser(parseCount)),
+).action(async (flags: ServeFlags) => {
+  const lexicon = await loadLexicon(flags.vocabulary);
+  const reader = flags.model
+    ? await QaReader.load(flags.model, { variant: flags.variant, intraOpThreads: flags.threads })
+    : undefined;
+  const store = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  if (flags.ingest.length > 0) {
+    console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
+  }
+  const answers = reader && new AnswerService(store, reader, new MemoryAnswerCache());
+  if (reader) console.log(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
+  else console.log('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
+  const server = await startHttpServer(createServices(store, { lexicon, answers, candidates: flags.candidates }), {
+    port: flags.port,
+    host: flags.host,
+    development: flags.development,
+  });
+  console.log(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
+  const shutdown = async () => {
+    await server.close();
+    await reader?.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander already printed the one-line reason (or the help text, which exits 0).
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_FAILURE;
+  } else {
+    console.error(`kgqa: ${(error as Error).message}`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}

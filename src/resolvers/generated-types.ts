@@ -1,0 +1,605 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ConceptRecord, EdgeRecord, SentenceRecord, ArticleRecord, MentionRecord } from '../domain.js';
+import type { SearchResultParent, ConnectionParent, ConnectionEdgeParent, AskResultParent, AnswerParent } from './parents.js';
+import type { IngestSummary } from '../ingest/ingest.js';
+import type { ModelDir } from '../pipeline/model-dir.js';
+import type { RequestContext } from '../server/request-context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+export type AcceptedDocument = {
+  __typename?: 'AcceptedDocument';
+  id: Scalars['ID']['output'];
+  /** CREATED, REPLACED, or UNCHANGED when the same content was already stored. */
+  outcome: IngestOutcome;
+  sentences: Scalars['Int']['output'];
+};
+
+export type Answer = {
+  __typename?: 'Answer';
+  /** True when the answer came from the answer cache rather than a model run. */
+  cached: Scalars['Boolean']['output'];
+  /** The graph edge that led retrieval to the sentence. */
+  edge?: Maybe<Edge>;
+  end: Scalars['Int']['output'];
+  /** Start probability times end probability, as transformers.js scores a span. */
+  score: Scalars['Float']['output'];
+  sentence: Sentence;
+  /** Character offsets of the answer in the sentence text. */
+  start: Scalars['Int']['output'];
+  /** The answer, cut from the sentence by character offsets. */
+  text: Scalars['String']['output'];
+};
+
+export type Article = {
+  __typename?: 'Article';
+  id: Scalars['ID']['output'];
+  sentenceCount: Scalars['Int']['output'];
+  sentences: SentenceConnection;
+  title: Scalars['String']['output'];
+  year?: Maybe<Scalars['Int']['output']>;
+};
+
+
+export type ArticleSentencesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AskResult = {
+  __typename?: 'AskResult';
+  /** Best span per candidate sentence, highest score first, at most `limit`. */
+  answers: Array<Answer>;
+  /** Every sentence the reader considered, in retrieval order: the provenance of the answers. */
+  candidates: Array<Sentence>;
+  /** Concepts matched in the question. */
+  concepts: Array<Concept>;
+  question: Scalars['String']['output'];
+  tookMs: Scalars['Float']['output'];
+};
+
+export type Concept = {
+  __typename?: 'Concept';
+  /** Edges to other concepts, highest rank first. */
+  edges: EdgeConnection;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Where the concept comes from: VOCABULARY or CORPUS (keyphrases extracted from the documents). */
+  origin: ConceptOrigin;
+  /** Number of sentences that mention the concept. */
+  rank: Scalars['Int']['output'];
+};
+
+
+export type ConceptEdgesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConceptOrigin =
+  | 'CORPUS'
+  | 'VOCABULARY';
+
+export type DocumentInput = {
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+  title?: InputMaybe<Scalars['String']['input']>;
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Edge = {
+  __typename?: 'Edge';
+  /** Number of sentences that mention both concepts. */
+  rank: Scalars['Int']['output'];
+  /** The edge's sentences, most closely co-mentioned first. */
+  sentences: Array<Sentence>;
+  source: Concept;
+  target: Concept;
+  /** Rank weighted by the specificity of both concepts; the order of search links. */
+  weight: Scalars['Float']['output'];
+  /** Years of the articles whose sentences form the edge. */
+  years: Array<Scalars['Int']['output']>;
+};
+
+
+export type EdgeSentencesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type EdgeConnection = {
+  __typename?: 'EdgeConnection';
+  edges: Array<EdgeConnectionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EdgeConnectionEdge = {
+  __typename?: 'EdgeConnectionEdge';
+  cursor: Scalars['String']['output'];
+  node: Edge;
+};
+
+export type IngestOutcome =
+  | 'CREATED'
+  | 'REPLACED'
+  | 'UNCHANGED';
+
+export type IngestResult = {
+  __typename?: 'IngestResult';
+  accepted: Array<AcceptedDocument>;
+  rejected: Array<RejectedDocument>;
+  stats: Stats;
+};
+
+/** Where a concept is mentioned, as character offsets in the sentence text. */
+export type Mention = {
+  __typename?: 'Mention';
+  concept: Concept;
+  end: Scalars['Int']['output'];
+  start: Scalars['Int']['output'];
+};
+
+export type ModelInfo = {
+  __typename?: 'ModelInfo';
+  description: Scalars['String']['output'];
+  /** True for models generated with random weights: their answers are not meaningful. */
+  generated: Scalars['Boolean']['output'];
+  path: Scalars['String']['output'];
+  variant: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Ingests documents exactly as the CLI does; each document is accepted or rejected on its own. */
+  ingest: IngestResult;
+};
+
+
+export type MutationIngestArgs = {
+  documents: Array<DocumentInput>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type Query = {
+  __typename?: 'Query';
+  article?: Maybe<Article>;
+  /**
+   * Answers a question from the graph: its concepts lead to edges, the edges to candidate sentences, and an
+   * extractive QA model reads every candidate in one batch. Errors: BAD_USER_INPUT (empty or too long question,
+   * bad limit), MODEL_UNAVAILABLE (the server runs without a model).
+   */
+  ask: AskResult;
+  concept?: Maybe<Concept>;
+  /** The edge between two concepts, in either order. */
+  edge?: Maybe<Edge>;
+  /** The QA model the server runs, if any. */
+  model?: Maybe<ModelInfo>;
+  /**
+   * Concepts matched in the text and the top-ranked links among and around them.
+   * Links are ordered by rank weighted by how specific both concepts are, so very common concepts do not dominate.
+   */
+  search: SearchResult;
+  sentence?: Maybe<Sentence>;
+  stats: Stats;
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QueryArticleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QueryAskArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  question: Scalars['String']['input'];
+  years?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QueryConceptArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QueryEdgeArgs = {
+  source: Scalars['ID']['input'];
+  target: Scalars['ID']['input'];
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QuerySearchArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
+  years?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
+export type QuerySentenceArgs = {
+  key: Scalars['ID']['input'];
+};
+
+export type RejectedDocument = {
+  __typename?: 'RejectedDocument';
+  /** The document's id when it could be read. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Where the document came from, e.g. documents[3] or a file path and line. */
+  origin: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type SearchResult = {
+  __typename?: 'SearchResult';
+  concepts: Array<Concept>;
+  links: Array<Edge>;
+  /** Years of the articles behind the links, ascending. */
+  years: Array<Scalars['Int']['output']>;
+};
+
+export type Sentence = {
+  __typename?: 'Sentence';
+  article: Article;
+  concepts: Array<Concept>;
+  key: Scalars['ID']['output'];
+  mentions: Array<Mention>;
+  /** Position of the sentence in its article, from 0. */
+  position: Scalars['Int']['output'];
+  text: Scalars['String']['output'];
+};
+
+export type SentenceConnection = {
+  __typename?: 'SentenceConnection';
+  edges: Array<SentenceConnectionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SentenceConnectionEdge = {
+  __typename?: 'SentenceConnectionEdge';
+  cursor: Scalars['String']['output'];
+  node: Sentence;
+};
+
+export type Stats = {
+  __typename?: 'Stats';
+  articles: Scalars['Int']['output'];
+  concepts: Scalars['Int']['output'];
+  edges: Scalars['Int']['output'];
+  sentences: Scalars['Int']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AcceptedDocument: ResolverTypeWrapper<AcceptedDocument>;
+  Answer: ResolverTypeWrapper<AnswerParent>;
+  Article: ResolverTypeWrapper<ArticleRecord>;
+  AskResult: ResolverTypeWrapper<AskResultParent>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Concept: ResolverTypeWrapper<ConceptRecord>;
+  ConceptOrigin: ConceptOrigin;
+  DocumentInput: DocumentInput;
+  Edge: ResolverTypeWrapper<EdgeRecord>;
+  EdgeConnection: ResolverTypeWrapper<ConnectionParent<EdgeRecord>>;
+  EdgeConnectionEdge: ResolverTypeWrapper<ConnectionEdgeParent<EdgeRecord>>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IngestOutcome: IngestOutcome;
+  IngestResult: ResolverTypeWrapper<IngestSummary>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mention: ResolverTypeWrapper<MentionRecord>;
+  ModelInfo: ResolverTypeWrapper<ModelDir>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RejectedDocument: ResolverTypeWrapper<RejectedDocument>;
+  SearchResult: ResolverTypeWrapper<SearchResultParent>;
+  Sentence: ResolverTypeWrapper<SentenceRecord>;
+  SentenceConnection: ResolverTypeWrapper<ConnectionParent<string>>;
+  SentenceConnectionEdge: ResolverTypeWrapper<ConnectionEdgeParent<string>>;
+  Stats: ResolverTypeWrapper<Stats>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  AcceptedDocument: AcceptedDocument;
+  Answer: AnswerParent;
+  Article: ArticleRecord;
+  AskResult: AskResultParent;
+  Boolean: Scalars['Boolean']['output'];
+  Concept: ConceptRecord;
+  DocumentInput: DocumentInput;
+  Edge: EdgeRecord;
+  EdgeConnection: ConnectionParent<EdgeRecord>;
+  EdgeConnectionEdge: ConnectionEdgeParent<EdgeRecord>;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  IngestResult: IngestSummary;
+  Int: Scalars['Int']['output'];
+  Mention: MentionRecord;
+  ModelInfo: ModelDir;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RejectedDocument: RejectedDocument;
+  SearchResult: SearchResultParent;
+  Sentence: SentenceRecord;
+  SentenceConnection: ConnectionParent<string>;
+  SentenceConnectionEdge: ConnectionEdgeParent<string>;
+  Stats: Stats;
+  String: Scalars['String']['output'];
+};
+
+export type AcceptedDocumentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AcceptedDocument'] = ResolversParentTypes['AcceptedDocument']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['IngestOutcome'], ParentType, ContextType>;
+  sentences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AnswerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Answer'] = ResolversParentTypes['Answer']> = {
+  cached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  edge?: Resolver<Maybe<ResolversTypes['Edge']>, ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sentence?: Resolver<ResolversTypes['Sentence'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ArticleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Article'] = ResolversParentTypes['Article']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sentenceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentences?: Resolver<ResolversTypes['SentenceConnection'], ParentType, ContextType, RequireFields<ArticleSentencesArgs, 'first'>>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type AskResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AskResult'] = ResolversParentTypes['AskResult']> = {
+  answers?: Resolver<Array<ResolversTypes['Answer']>, ParentType, ContextType>;
+  candidates?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType>;
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tookMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ConceptResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Concept'] = ResolversParentTypes['Concept']> = {
+  edges?: Resolver<ResolversTypes['EdgeConnection'], ParentType, ContextType, RequireFields<ConceptEdgesArgs, 'first'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['ConceptOrigin'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Edge'] = ResolversParentTypes['Edge']> = {
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType, RequireFields<EdgeSentencesArgs, 'first'>>;
+  source?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  years?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type EdgeConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EdgeConnection'] = ResolversParentTypes['EdgeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EdgeConnectionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EdgeConnectionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EdgeConnectionEdge'] = ResolversParentTypes['EdgeConnectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Edge'], ParentType, ContextType>;
+};
+
+export type IngestResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IngestResult'] = ResolversParentTypes['IngestResult']> = {
+  accepted?: Resolver<Array<ResolversTypes['AcceptedDocument']>, ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['RejectedDocument']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['Stats'], ParentType, ContextType>;
+};
+
+export type MentionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mention'] = ResolversParentTypes['Mention']> = {
+  concept?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ModelInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelInfo'] = ResolversParentTypes['ModelInfo']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  generated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'documents'>>;
+};
+
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType, RequireFields<QueryArticleArgs, 'id'>>;
+  ask?: Resolver<ResolversTypes['AskResult'], ParentType, ContextType, RequireFields<QueryAskArgs, 'limit' | 'question'>>;
+  concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptArgs, 'id'>>;
+  edge?: Resolver<Maybe<ResolversTypes['Edge']>, ParentType, ContextType, RequireFields<QueryEdgeArgs, 'source' | 'target'>>;
+  model?: Resolver<Maybe<ResolversTypes['ModelInfo']>, ParentType, ContextType>;
+  search?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'limit' | 'text'>>;
+  sentence?: Resolver<Maybe<ResolversTypes['Sentence']>, ParentType, ContextType, RequireFields<QuerySentenceArgs, 'key'>>;
+  stats?: Resolver<ResolversTypes['Stats'], ParentType, ContextType>;
+};
+
+export type RejectedDocumentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RejectedDocument'] = ResolversParentTypes['RejectedDocument']> = {
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SearchResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = {
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['Edge']>, ParentType, ContextType>;
+  years?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type SentenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Sentence'] = ResolversParentTypes['Sentence']> = {
+  article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mentions?: Resolver<Array<ResolversTypes['Mention']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SentenceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SentenceConnection'] = ResolversParentTypes['SentenceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SentenceConnectionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SentenceConnectionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SentenceConnectionEdge'] = ResolversParentTypes['SentenceConnectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Sentence'], ParentType, ContextType>;
+};
+
+export type StatsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Stats'] = ResolversParentTypes['Stats']> = {
+  articles?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  concepts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = RequestContext> = {
+  AcceptedDocument?: AcceptedDocumentResolvers<ContextType>;
+  Answer?: AnswerResolvers<ContextType>;
+  Article?: ArticleResolvers<ContextType>;
+  AskResult?: AskResultResolvers<ContextType>;
+  Concept?: ConceptResolvers<ContextType>;
+  Edge?: EdgeResolvers<ContextType>;
+  EdgeConnection?: EdgeConnectionResolvers<ContextType>;
+  EdgeConnectionEdge?: EdgeConnectionEdgeResolvers<ContextType>;
+  IngestResult?: IngestResultResolvers<ContextType>;
+  Mention?: MentionResolvers<ContextType>;
+  ModelInfo?: ModelInfoResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RejectedDocument?: RejectedDocumentResolvers<ContextType>;
+  SearchResult?: SearchResultResolvers<ContextType>;
+  Sentence?: SentenceResolvers<ContextType>;
+  SentenceConnection?: SentenceConnectionResolvers<ContextType>;
+  SentenceConnectionEdge?: SentenceConnectionEdgeResolvers<ContextType>;
+  Stats?: StatsResolvers<ContextType>;
+};
+

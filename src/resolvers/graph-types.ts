@@ -1,0 +1,119 @@
+import { GraphQLError } from 'graphql';
+import { canonicalEdge } from '../domain.js';
+import { edgeWeight } from '../graph/search.js';
+import { countArgument, encodeCursor, pageArguments } from './arguments.js';
+import type {
+  ArticleResolvers,
+  ConceptResolvers,
+  EdgeConnectionEdgeResolvers,
+  EdgeConnectionResolvers,
+  EdgeResolvers,
+  MentionResolvers,
+  SearchResultResolvers,
+  SentenceConnectionEdgeResolvers,
+  SentenceConnectionResolvers,
+  SentenceResolvers,
+} from './generated-types.js';
+import type { ConnectionParent } from './parents.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const MAX_EDGE_SENTENCES = 100;
+
+/** A record the graph points at but the store lacks means the store is inconsistent, not that the client erred. */
+function present<T>(value: T | null, what: string): T {
+  if (value === null) throw new GraphQLError(`${what} is missing from the store`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return value;
+}
+
+function connectionEdges<T>(parent: ConnectionParent<T>) {
+  return parent.items.map((item, index) => ({ item, cursor: encodeCursor(parent.offset + index) }));
+}
+
+function pageInfo<T>(parent: ConnectionParent<T>) {
+  const last = parent.offset + parent.items.length - 1;
+  return {
+    hasNextPage: last + 1 < parent.total,
+    endCursor: parent.items.length > 0 ? encodeCursor(last) : null,
+  };
+}
+
+export const SearchResult: SearchResultResolvers = {
+  concepts: (parent) => parent.concepts,
+  links: (parent) => parent.links,
+  years: (parent) => [...new Set(parent.links.flatMap((link) => link.years))].sort((a, b) => a - b),
+};
+
+export const Concept: ConceptResolvers = {
+  origin: (concept) => (concept.origin === 'vocabulary' ? 'VOCABULARY' : 'CORPUS'),
+  edges: async (concept, { first, after }, { loaders }) => {
+    const page = pageArguments(first, after, 10, MAX_PAGE_SIZE);
+    const { total, items } = await loaders.conceptEdges.load({ conceptId: concept.id, page });
+    const oriented = items.map((edge) =>
+      edge.source === concept.id ? edge : { ...edge, source: edge.target, target: edge.source },
+    );
+    return { items: oriented, offset: page.offset, total };
+  },
+};
+
+export const EdgeConnection: EdgeConnectionResolvers = {
+  edges: connectionEdges,
+  pageInfo,
+  totalCount: (parent) => parent.total,
+};
+
+export const EdgeConnectionEdge: EdgeConnectionEdgeResolvers = {
+  cursor: (parent) => parent.cursor,
+  node: (parent) => parent.item,
+};
+
+export const Edge: EdgeResolvers = {
+  source: async (edge, _, { loaders }) => present(await loaders.concept.load(edge.source), `concept ${edge.source}`),
+  target: async (edge, _, { loaders }) => present(await loaders.concept.load(edge.target), `concept ${edge.target}`),
+  weight: async (edge, _, context) => {
+    const [source, target, stats] = await Promise.all([
+      context.loaders.concept.load(edge.source),
+      context.loaders.concept.load(edge.target),
+      context.stats(),
+    ]);
+    return edgeWeight(edge, source, target, stats.sentences);
+  },
+  sentences: async (edge, { first }, { loaders }) => {
+    const limit = countArgument('first', first, 5, MAX_EDGE_SENTENCES);
+    const ranked = await loaders.edgeSentences.load({ edge: canonicalEdge(edge.source, edge.target), limit });
+    const sentences = await Promise.all(ranked.map(({ key }) => loaders.sentence.load(key)));
+    return sentences.map((sentence, i) => present(sentence, `sentence ${ranked[i].key}`));
+  },
+};
+
+export const Sentence: SentenceResolvers = {
+  article: async (sentence, _, { loaders }) => present(await loaders.article.load(sentence.articleId), `article ${sentence.articleId}`),
+  concepts: async (sentence, _, { loaders }) => {
+    const concepts = await Promise.all(sentence.conceptIds.map((id) => loaders.concept.load(id)));
+    return concepts.map((concept, i) => present(concept, `concept ${sentence.conceptIds[i]}`));
+  },
+  mentions: (sentence) => sentence.mentions,
+};
+
+export const Mention: MentionResolvers = {
+  concept: async (mention, _, { loaders }) => present(await loaders.concept.load(mention.conceptId), `concept ${mention.conceptId}`),
+};
+
+export const Article: ArticleResolvers = {
+  sentences: async (article, { first, after }, { loaders }) => {
+    const page = pageArguments(first, after, 20, MAX_PAGE_SIZE);
+    const { total, items } = await loaders.articleSentences.load({ articleId: article.id, page });
+    return { items, offset: page.offset, total };
+  },
+};
+
+export const SentenceConnection: SentenceConnectionResolvers = {
+  edges: connectionEdges,
+  pageInfo,
+  totalCount: (parent) => parent.total,
+};
+
+export const SentenceConnectionEdge: SentenceConnectionEdgeResolvers = {
+  cursor: (parent) => parent.cursor,
+  node: async (parent, _, { loaders }) => present(await loaders.sentence.load(parent.item), `sentence ${parent.item}`),
+};
+

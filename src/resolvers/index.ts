@@ -1,0 +1,33 @@
+import type { Resolvers } from './generated-types.js';
+import {
+  Article,
+  Concept,
+  Edge,
+  EdgeConnection,
+  EdgeConnectionEdge,
+  Mention,
+  SearchResult,
+  Sentence,
+  SentenceConnection,
+  SentenceConnectionEdge,
+} from './graph-types.js';
+import { Answer, ask } from './ask.js';
+import { IngestResult, Mutation } from './mutation.js';
+import { Query } from './query.js';
+
+export const resolvers: Resolvers = {
+  Query: { ...Query, ask },
+  Mutation,
+  Answer,
+  SearchResult,
+  Concept,
+  EdgeConnection,
+  EdgeConnectionEdge,
+  Edge,
+  Sentence,
+  Mention,
+  Article,
+  SentenceConnection,
+  SentenceConnectionEdge,
+  IngestResult,
+};

@@ -1,0 +1,28 @@
+import { toDocument } from '../ingest/documents.js';
+import { badInput } from './arguments.js';
+import type { IngestOutcome, IngestResultResolvers, MutationResolvers } from './generated-types.js';
+
+export const MAX_DOCUMENTS_PER_INGEST = 1_000;
+
+const OUTCOMES = { created: 'CREATED', replaced: 'REPLACED', unchanged: 'UNCHANGED' } as const satisfies Record<
+  string,
+  IngestOutcome
+>;
+
+export const Mutation: MutationResolvers = {
+  ingest: async (_, { documents }, { services }) => {
+    if (documents.length > MAX_DOCUMENTS_PER_INGEST) {
+      throw badInput(`at most ${MAX_DOCUMENTS_PER_INGEST} documents per request (got ${documents.length})`, 'documents');
+    }
+    const results = documents.map((input, index) =>
+      toDocument({ id: input.id, title: input.title, year: input.year, paragraphs: [input.text] }, `documents[${index}]`),
+    );
+    return services.ingest(results);
+  },
+};
+
+export const IngestResult: IngestResultResolvers = {
+  accepted: (summary) => summary.accepted.map(({ id, outcome, sentences }) => ({ id, outcome: OUTCOMES[outcome], sentences })),
+  rejected: (summary) => summary.rejected.map(({ id, origin, reason }) => ({ id, origin, reason })),
+  stats: (summary) => summary.stats,
+};

@@ -1,0 +1,35 @@
+import type { ConceptRecord, EdgeKey, EdgeRecord, SentenceRecord } from '../domain.js';
+
+/** What the resolvers of connection types receive: one page of ranked items and where it starts. */
+export interface ConnectionParent<T> {
+  items: T[];
+  offset: number;
+  total: number;
+}
+
+export interface ConnectionEdgeParent<T> {
+  item: T;
+  cursor: string;
+}
+
+export interface SearchResultParent {
+  concepts: ConceptRecord[];
+  links: EdgeRecord[];
+}
+
+export interface AnswerParent {
+  sentence: SentenceRecord;
+  edge: EdgeKey | null;
+  start: number;
+  end: number;
+  score: number;
+  cached: boolean;
+}
+
+export interface AskResultParent {
+  question: string;
+  concepts: ConceptRecord[];
+  candidates: SentenceRecord[];
+  answers: AnswerParent[];
+  tookMs: number;
+}

@@ -1,0 +1,25 @@
+import { canonicalEdge } from '../domain.js';
+import { searchGraph } from '../graph/search.js';
+import { badInput, countArgument } from './arguments.js';
+import type { QueryResolvers } from './generated-types.js';
+
+export const MAX_SEARCH_LINKS = 500;
+export const MAX_SEARCH_TEXT_LENGTH = 2_000;
+
+export const Query: QueryResolvers = {
+  search: async (_, { text, years, limit }, context) => {
+    if (text.length > MAX_SEARCH_TEXT_LENGTH) {
+      throw badInput(`"text" must be at most ${MAX_SEARCH_TEXT_LENGTH} characters (got ${text.length})`, 'text');
+    }
+    return searchGraph(context, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS));
+  },
+  concept: (_, { id }, { loaders }) => loaders.concept.load(id),
+  edge: async (_, { source, target }, { loaders }) => {
+    const edge = await loaders.edge.load(canonicalEdge(source, target));
+    return edge && { ...edge, source, target };
+  },
+  sentence: (_, { key }, { loaders }) => loaders.sentence.load(key),
+  article: (_, { id }, { loaders }) => loaders.article.load(id),
+  stats: (_, __, context) => context.stats(),
+  model: (_, __, { services }) => services.qa?.answers.reader.model ?? null,
+};

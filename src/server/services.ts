@@ -1,0 +1,32 @@
+import { QuestionConcepts } from '../graph/question-concepts.js';
+import type { ConceptLexicon } from '../ingest/concept-lexicon.js';
+import type { DocumentResult } from '../ingest/documents.js';
+import { ingestDocuments, type IngestSummary } from '../ingest/ingest.js';
+import type { AnswerService } from '../pipeline/answer-service.js';
+import type { GraphStore } from '../store/store.js';
+import type { Services } from './request-context.js';
+
+export interface ServiceOptions {
+  /** The vocabulary the ingest mutation matches with; without one, concepts come from the corpus. */
+  lexicon?: ConceptLexicon;
+  answers?: AnswerService;
+  /** Sentences the reader reads per question. */
+  candidates?: number;
+}
+
+export const DEFAULT_CANDIDATES = 20;
+
+export function createServices(store: GraphStore, options: ServiceOptions = {}): Services {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    store,
+    questionConcepts: new QuestionConcepts(store),
+    qa: options.answers ? { answers: options.answers, candidates: options.candidates ?? DEFAULT_CANDIDATES } : null,
+    // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
+    ingest(documents: readonly DocumentResult[]): Promise<IngestSummary> {
+      const run = queue.then(() => ingestDocuments(store, documents, { lexicon: options.lexicon, tokenizer: options.answers?.reader.tokenizer }));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cord19Dir, graphql, runCli, startServer, temporaryDir, type ServerProcess } from './support/cli.js';
+import { generateTinyModel } from './support/model.js';
+
+const ASK = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
+  question tookMs
+  concepts { id name }
+  candidates { key text }
+  answers { text score start end cached edge { source { name } target { name } }
+            sentence { key text article { id title } } } } }`;
+
+describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () => {
+  let server: ServerProcess;
+  let model: string;
+
+  beforeAll(async () => {
+    model = generateTinyModel();
+    const dataDir = temporaryDir();
+    const ingest = await runCli(['ingest', cord19Dir, '--data-dir', dataDir, '--model', model]);
+    expect(ingest.code).toBe(0);
+    server = await startServer(['--data-dir', dataDir, '--model', model]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('says plainly that a generated model gives meaningless answers', async () => {
+    expect(server.output()).toMatch(/answers are NOT meaningful/);
+    const response = await graphql(server.url, '{ model { generated description variant } }');
+    expect(response.data.model).toMatchObject({ generated: true, variant: 'fp32' });
+  });
+
+  it('answers from candidate sentences, with provenance, then from the cache', async () => {
+    const question = 'What is the structure of the coronavirus main proteinase?';
+    const first = await graphql(server.url, ASK, { q: question, limit: 5 });
+    expect(first.errors).toBeUndefined();
+    const result = first.data.ask;
+    expect(result.question).toBe(question);
+    expect(result.concepts.length).toBeGreaterThan(0);
+    expect(result.candidates.length).toBeGreaterThan(0);
+    expect(result.candidates.length).toBeLessThanOrEqual(20);
+    expect(result.answers.length).toBe(Math.min(5, result.candidates.length));
+    const candidateKeys = result.candidates.map((c: { key: string }) => c.key);
+    let previous = Infinity;
+    for (const answer of result.answers) {
+      expect(answer.cached).toBe(false);
+      expect(answer.score).toBeLessThanOrEqual(previous);
+      previous = answer.score;
+      expect(answer.score).toBeGreaterThan(0);
+      expect(answer.text.length).toBeGreaterThan(0);
+      expect(answer.sentence.text.slice(answer.start, answer.end)).toBe(answer.text);
+      expect(candidateKeys).toContain(answer.sentence.key);
+      expect(answer.sentence.article.title.length).toBeGreaterThan(0);
+    }
+
+    const again = await graphql(server.url, ASK, { q: '  what is the STRUCTURE of the coronavirus main proteinase ', limit: 5 });
+    expect(again.errors).toBeUndefined();
+    const cached = again.data.ask.answers;
+    expect(cached.map((a: { cached: boolean }) => a.cached)).toEqual(result.answers.map(() => true));
+    expect(cached.map((a: { text: string; score: number }) => [a.text, a.score])).toEqual(
+      result.answers.map((a: { text: string; score: number }) => [a.text, a.score]),
+    );
+  });
+
+  it('turns bad questions into clear errors or empty answers, never a crash', async () => {
+    const empty = await graphql(server.url, ASK, { q: '   ' });
+    expect(empty.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const huge = await graphql(server.url, ASK, { q: 'coronavirus '.repeat(900) });
+    expect(huge.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(huge.errors?.[0].message).toMatch(/at most 1000 characters/);
+    const negative = await graphql(server.url, ASK, { q: 'coronavirus', limit: -2 });
+    expect(negative.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    for (const q of ['the of and which is', '冠状病毒的主要蛋白酶是什么？', 'Коронавирус?', '🦠🦠🦠', '?!?']) {
+      const response = await graphql(server.url, ASK, { q });
+      expect(response.errors, q).toBeUndefined();
+      expect(Array.isArray(response.data.ask.answers)).toBe(true);
+    }
+    const healthy = await graphql(server.url, '{ stats { articles } }');
+    expect(healthy.data.stats.articles).toBe(22);
+  });
+});
