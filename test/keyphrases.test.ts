@@ -87,9 +87,7 @@ describe('extractKeyphrases on the CORD-19 sample', () => {
     const paragraphs: string[] = [article.metadata.title, ...article.body_text.map((p: { text: string }) => p.text)];
     return paragraphs.flatMap((paragraph) => splitSentences(paragraph).map((s) => s.text));
   });
-  const started = performance.now();
   const entries = extractKeyphrases(sentences);
-  const elapsedMs = performance.now() - started;
   const found = new Set(entries.map((entry) => entry.id));
 
   it('finds what the sample is about', () => {
@@ -118,9 +116,5 @@ describe('extractKeyphrases on the CORD-19 sample', () => {
 
   it('is deterministic', () => {
     expect(extractKeyphrases(sentences)).toEqual(entries);
-  });
-
-  it('reads the sample in a few seconds at most', () => {
-    expect(elapsedMs).toBeLessThan(5_000);
   });
 });
