@@ -18,6 +18,8 @@ const NEIGHBOUR_EDGES_PER_CONCEPT = 40;
 const SENTENCES_PER_INNER_EDGE = 60;
 const SENTENCES_PER_NEIGHBOUR_EDGE = 12;
 const CONCEPT_BONUS = 1.5;
+/** A concept this rare is read in full; commoner ones are reached through their edges only. */
+const MAX_FULLY_READ_CONCEPT_RANK = 400;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Lowercase word stems: enough to let "proteinases" meet "proteinase" without a stemmer's surprises. */
@@ -27,7 +29,7 @@ export function terms(text: string): string[] {
 
 /**
  * Walks the graph from the question's concepts: every edge among them and the strongest edges around each,
- * gathers their best sentences, then ranks that pool lexically against the question (idf-weighted term overlap
+ * gathers their best sentences plus every sentence of the rarer concepts, then ranks that pool lexically against the question (idf-weighted term overlap
  * plus a bonus per question concept mentioned), so a question naming one concept still finds its sentence.
  */
 export async function retrieveCandidates(context: RequestContext, question: string, options: RetrievalOptions): Promise<Retrieval> {
@@ -54,11 +56,16 @@ export async function retrieveCandidates(context: RequestContext, question: stri
     }
   }
   const walked = [...walks.values()];
-  const ranked = await Promise.all(walked.map((walk) => loaders.edgeSentences.load(walk)));
-  const via = new Map<string, { edge: EdgeKey; edgeScore: number }>();
+  const rare = concepts.filter((c) => c.rank <= MAX_FULLY_READ_CONCEPT_RANK);
+  const [ranked, mentioning] = await Promise.all([
+    Promise.all(walked.map((walk) => loaders.edgeSentences.load(walk))),
+    Promise.all(rare.map((c) => loaders.conceptSentences.load({ conceptId: c.id, limit: MAX_FULLY_READ_CONCEPT_RANK }))),
+  ]);
+  const via = new Map<string, { edge: EdgeKey | null; edgeScore: number }>();
   ranked.forEach((list, i) => {
     for (const { key, score } of list) if (!via.has(key)) via.set(key, { edge: walked[i].edge, edgeScore: score });
   });
+  for (const key of mentioning.flat()) if (!via.has(key)) via.set(key, { edge: null, edgeScore: 0 });
   const sentences = (await Promise.all([...via.keys()].map((key) => loaders.sentence.load(key)))).filter(
     (s): s is SentenceRecord => s !== null,
   );
@@ -69,7 +76,7 @@ function rankLexically(
   question: string,
   concepts: ConceptRecord[],
   sentences: SentenceRecord[],
-  via: Map<string, { edge: EdgeKey; edgeScore: number }>,
+  via: Map<string, { edge: EdgeKey | null; edgeScore: number }>,
 ): Retrieval['candidates'] {
   const questionTerms = [...new Set(terms(question))];
   const sentenceTerms = sentences.map((s) => new Set(terms(s.text)));

@@ -23,7 +23,8 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
       extensions: { code: 'MODEL_UNAVAILABLE' },
     });
   }
-  const retrieval = await retrieveCandidates(context, normalized, { candidates: qa.candidates, years: years ?? null });
+  // Concepts are matched on the question as typed: acronyms such as SARS only match in capitals.
+  const retrieval = await retrieveCandidates(context, question, { candidates: qa.candidates, years: years ?? null });
   const resolved = await Promise.all(
     retrieval.candidates.map(({ sentence }) => loader.load({ question: normalized, sentenceKey: sentence.key })),
   );

@@ -13,6 +13,7 @@ export interface Loaders {
   edgeSentences: DataLoader<{ edge: EdgeKey; limit: number }, ScoredSentenceKey[], string>;
   conceptEdges: DataLoader<{ conceptId: string; page: Page }, RankedPage<EdgeRecord>, string>;
   articleSentences: DataLoader<{ articleId: string; page: Page }, RankedPage<string>, string>;
+  conceptSentences: DataLoader<{ conceptId: string; limit: number }, string[], string>;
   /** Every answer of a request (all `ask` fields, all candidates) shares one batch, so one model run. */
   answer: DataLoader<AnswerRequest, ResolvedAnswer, string> | null;
 }
@@ -32,6 +33,9 @@ export function createLoaders(store: GraphStore, answers: AnswerService | null):
     }),
     articleSentences: new DataLoader((requests) => store.articleSentences(requests), {
       cacheKeyFn: ({ articleId, page }) => pageKey(articleId, page),
+    }),
+    conceptSentences: new DataLoader((requests) => store.conceptSentences(requests), {
+      cacheKeyFn: ({ conceptId, limit }) => `${conceptId}\u0000${limit}`,
     }),
     answer:
       answers &&

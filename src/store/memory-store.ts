@@ -22,6 +22,7 @@ interface ConceptMeta {
 
 interface ConceptState {
   rank: number;
+  sentenceKeys: Set<string>;
   edgeIds: Set<string>;
   rankedEdges: EdgeState[] | null;
 }
@@ -108,6 +109,13 @@ export class MemoryStore implements GraphStore {
       if (!state) return { total: 0, items: [] };
       const ranked = this.rankedEdges(conceptId, state);
       return { total: ranked.length, items: ranked.slice(page.offset, page.offset + page.limit).map(edgeRecord) };
+    });
+  }
+
+  async conceptSentences(requests: readonly { conceptId: string; limit: number }[]): Promise<string[][]> {
+    return requests.map(({ conceptId, limit }) => {
+      const keys = this.conceptStates.get(conceptId)?.sentenceKeys;
+      return keys ? [...keys].sort(compareStrings).slice(0, limit) : [];
     });
   }
 
@@ -221,8 +229,15 @@ export class MemoryStore implements GraphStore {
 
   private applySentence(sentence: SentenceRecord, year: number | null, delta: 1 | -1): void {
     for (const conceptId of sentence.conceptIds) {
-      const state = this.conceptStates.get(conceptId) ?? { rank: 0, edgeIds: new Set<string>(), rankedEdges: null };
+      const state = this.conceptStates.get(conceptId) ?? {
+        rank: 0,
+        sentenceKeys: new Set<string>(),
+        edgeIds: new Set<string>(),
+        rankedEdges: null,
+      };
       state.rank += delta;
+      if (delta > 0) state.sentenceKeys.add(sentence.key);
+      else state.sentenceKeys.delete(sentence.key);
       if (state.rank <= 0) this.conceptStates.delete(conceptId);
       else this.conceptStates.set(conceptId, state);
     }

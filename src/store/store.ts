@@ -56,6 +56,8 @@ export interface GraphStore {
   edgeSentences(requests: readonly { edge: EdgeKey; limit: number }[]): Promise<ScoredSentenceKey[][]>;
   /** Each concept's edges, highest rank first (ties by the other concept's id). */
   conceptEdges(requests: readonly { conceptId: string; page: Page }[]): Promise<RankedPage<EdgeRecord>[]>;
+  /** Each concept's sentence keys (in key order), up to `limit`: the fallback when edges miss a sentence. */
+  conceptSentences(requests: readonly { conceptId: string; limit: number }[]): Promise<string[][]>;
   /** Each article's sentence keys in document order. */
   articleSentences(requests: readonly { articleId: string; page: Page }[]): Promise<RankedPage<string>[]>;
 
