@@ -11,6 +11,8 @@ import { graphql, repoRoot } from './support/cli.js';
 import { fetchStats } from './support/corpus.js';
 
 const seedDir = join(repoRoot, 'seed');
+const API_KEY = 'test-key-123';
+const AUTHORIZED = { authorization: `Bearer ${API_KEY}` };
 
 describe('GraphQL over HTTP on the seed corpus', () => {
   let server: RunningServer;
@@ -20,7 +22,7 @@ describe('GraphQL over HTTP on the seed corpus', () => {
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
     const summary = await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
     expect(summary.rejected).toEqual([]);
-    server = await startHttpServer(createServices(store, { lexicon }), { port: 0 });
+    server = await startHttpServer(createServices(store, { lexicon }), { port: 0, apiKey: API_KEY });
   });
   afterAll(async () => {
     await server?.close();
@@ -71,7 +73,7 @@ describe('GraphQL over HTTP on the seed corpus', () => {
       { id: 'bad id with spaces', text: 'Text.' },
       { id: 'api-doc-2', text: '   ' },
     ];
-    const response = await graphql(server.url, mutation, { docs });
+    const response = await graphql(server.url, mutation, { docs }, AUTHORIZED);
     expect(response.errors).toBeUndefined();
     const result = response.data.ingest;
     expect(result.accepted).toEqual([{ id: 'api-doc-1', outcome: 'CREATED', sentences: 2 }]);
@@ -80,7 +82,7 @@ describe('GraphQL over HTTP on the seed corpus', () => {
     expect(result.rejected[1].reason).toMatch(/no text/);
     expect(result.stats.articles).toBe(before.articles + 1);
 
-    const again = await graphql(server.url, mutation, { docs: docs.slice(0, 1) });
+    const again = await graphql(server.url, mutation, { docs: docs.slice(0, 1) }, AUTHORIZED);
     expect(again.data.ingest.accepted[0].outcome).toBe('UNCHANGED');
     const article = await graphql(server.url, '{ article(id: "api-doc-1") { year sentences { edges { node { concepts { name } } } } } }');
     expect(article.data.article.year).toBe(2014);

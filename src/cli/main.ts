@@ -7,6 +7,8 @@ import { AnswerService } from '../pipeline/answer-service.js';
 import { QaReader } from '../pipeline/reader.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
 import { startHttpServer } from '../server/http-server.js';
+import { createLogger } from '../server/logging.js';
+import { ServerMetrics } from '../server/metrics.js';
 import { createServices } from '../server/services.js';
 import { openStore } from '../store/open-store.js';
 import type { GraphStore } from '../store/store.js';
@@ -31,6 +33,7 @@ interface ServeFlags extends StoreFlags {
   variant: 'fp32' | 'int8';
   threads: number;
   candidates: number;
+  corsOrigin: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -101,7 +104,13 @@ storeOptions(
     .option('--development', 'include stack traces in error responses', false)
     .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
     .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
-    .addOption(new Option('--candidates <n>', 'sentences the model reads per question').default(20).argParser(parseCount)),
+    .addOption(new Option('--candidates <n>', 'sentences the model reads per question').default(20).argParser(parseCount))
+    .addOption(
+      new Option('--cors-origin <origin>', 'allow browsers from this origin (repeatable; * for any)')
+        .env('KGQA_CORS_ORIGINS')
+        .argParser((value, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)])
+        .default([]),
+    ),
 ).action(async (flags: ServeFlags) => {
   const lexicon = await loadLexicon(flags.vocabulary);
   const reader = flags.model
@@ -111,23 +120,36 @@ storeOptions(
   if (flags.ingest.length > 0) {
     console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
   }
-  const answers = reader && new AnswerService(store, reader, new MemoryAnswerCache());
-  if (reader) console.log(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
-  else console.log('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
-  const server = await startHttpServer(createServices(store, { lexicon, answers, candidates: flags.candidates }), {
+  const metrics = new ServerMetrics();
+  const answers = reader && new AnswerService(store, reader, new MemoryAnswerCache(), metrics);
+  // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
+  if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
+  else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
+  const apiKey = process.env.KGQA_API_KEY || undefined;
+  if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
+  const services = createServices(store, { lexicon, answers, candidates: flags.candidates, onStoreCall: metrics.onStoreCall });
+  const server = await startHttpServer(services, {
     port: flags.port,
     host: flags.host,
     development: flags.development,
+    apiKey,
+    corsOrigins: flags.corsOrigin,
+    logger: createLogger(),
+    metrics,
   });
-  console.log(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
-  const shutdown = async () => {
+  console.error(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`kgqa: ${signal}: finishing in-flight requests, then saving the store`);
     await server.close();
     await reader?.close();
     await store.close();
     process.exit(0);
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 });
 
 try {

@@ -25,6 +25,12 @@ export interface PipelineTimings extends ReadTimings {
   rowsRead: number;
 }
 
+/** Told about cache lookups and model runs, e.g. to export them as metrics. */
+export interface AnswerObserver {
+  onCacheLookup(hits: number, misses: number): void;
+  onModelRun(rows: number, seconds: number): void;
+}
+
 export function emptyTimings(): PipelineTimings {
   return { cacheMs: 0, fetchMs: 0, tokenizeMs: 0, assembleMs: 0, inferMs: 0, selectMs: 0, reads: 0, rowsRead: 0 };
 }
@@ -41,6 +47,7 @@ export class AnswerService {
     private readonly store: GraphStore,
     readonly reader: QaReader,
     readonly cache: AnswerCache,
+    private readonly observer?: AnswerObserver,
   ) {}
 
   /** Cache scope: answers of another corpus version or another model are never reused. */
@@ -55,6 +62,7 @@ export class AnswerService {
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));
     const misses = requests.map((_, i) => i).filter((i) => cached[i] === null);
+    this.observer?.onCacheLookup(requests.length - misses.length, misses.length);
     if (misses.length === 0) return results;
 
     const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].sentenceKey}`).sort().join('\n');
@@ -77,10 +85,12 @@ export class AnswerService {
     this.timings.tokenizeMs += performance.now() - mark;
 
     const readable = requests.map((_, i) => i).filter((i) => sentenceTokens[i] && sentenceTokens[i]!.ids.length > 0);
+    const inferStarted = performance.now();
     const spans = await this.reader.read(
       readable.map((i) => ({ question: questionTokens.get(requests[i].question)!, sentence: sentenceTokens[i]! })),
       this.timings,
     );
+    this.observer?.onModelRun(readable.length, (performance.now() - inferStarted) / 1000);
     this.timings.reads++;
     this.timings.rowsRead += readable.length;
     const results: (CachedSpan | null)[] = requests.map(() => null);

@@ -18,14 +18,21 @@ export interface Services {
 
 export interface RequestContext {
   services: Services;
+  /** The Authorization header, checked for mutations. */
+  authorization?: string;
+  requestId?: string;
   loaders: Loaders;
   /** Corpus totals, read at most once per request. */
   stats(): Promise<StoreStats>;
 }
 
-export function createRequestContext(services: Services): RequestContext {
+export function createRequestContext(
+  services: Services,
+  request: Pick<RequestContext, 'authorization' | 'requestId'> = {},
+): RequestContext {
   let stats: Promise<StoreStats> | undefined;
   return {
+    ...request,
     services,
     loaders: createLoaders(services.store, services.qa?.answers ?? null),
     stats: () => (stats ??= services.store.stats()),

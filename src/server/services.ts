@@ -3,6 +3,7 @@ import type { ConceptLexicon } from '../ingest/concept-lexicon.js';
 import type { DocumentResult } from '../ingest/documents.js';
 import { ingestDocuments, type IngestSummary } from '../ingest/ingest.js';
 import type { AnswerService } from '../pipeline/answer-service.js';
+import { instrumentStore } from '../store/instrumented-store.js';
 import type { GraphStore } from '../store/store.js';
 import type { Services } from './request-context.js';
 
@@ -12,11 +13,14 @@ export interface ServiceOptions {
   answers?: AnswerService;
   /** Sentences the reader reads per question. */
   candidates?: number;
+  /** Told of every store call, e.g. to count round trips in metrics. */
+  onStoreCall?: (method: string) => void;
 }
 
 export const DEFAULT_CANDIDATES = 20;
 
-export function createServices(store: GraphStore, options: ServiceOptions = {}): Services {
+export function createServices(rawStore: GraphStore, options: ServiceOptions = {}): Services {
+  const store = options.onStoreCall ? instrumentStore(rawStore, options.onStoreCall) : rawStore;
   let queue: Promise<unknown> = Promise.resolve();
   return {
     store,

@@ -1,0 +1,90 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnswerObserver } from '../pipeline/answer-service.js';
+import type { RequestContext } from './request-context.js';
+
+/** Prometheus metrics of one server, in a registry of its own so several servers can share a process. */
+export class ServerMetrics implements AnswerObserver {
+  readonly registry = new Registry();
+  private readonly requestSeconds = new Histogram({
+    name: 'kgqa_graphql_request_duration_seconds',
+    help: 'GraphQL request latency by operation (root field or operation name) and outcome',
+    labelNames: ['operation', 'outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'kgqa_answer_cache_lookups_total',
+    help: 'Answer cache lookups by result (hit or miss)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly batchSize = new Histogram({
+    name: 'kgqa_model_batch_size',
+    help: 'Rows (question, sentence) per model run',
+    buckets: [1, 2, 5, 10, 20, 40, 80, 160],
+    registers: [this.registry],
+  });
+  private readonly inferenceSeconds = new Histogram({
+    name: 'kgqa_model_inference_seconds',
+    help: 'Time of one batched model run',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly storeCalls = new Counter({
+    name: 'kgqa_store_calls_total',
+    help: 'Batched store calls (one round trip per shard on Redis) by method',
+    labelNames: ['method'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const lookups = this.cacheLookups;
+    new Gauge({
+      name: 'kgqa_answer_cache_hit_ratio',
+      help: 'Answer cache hits / lookups since start',
+      registers: [this.registry],
+      async collect() {
+        const values = (await lookups.get()).values;
+        const count = (result: string) => values.find((v) => v.labels.result === result)?.value ?? 0;
+        const total = count('hit') + count('miss');
+        this.set(total === 0 ? 0 : count('hit') / total);
+      },
+    });
+  }
+
+  onCacheLookup(hits: number, misses: number): void {
+    this.cacheLookups.inc({ result: 'hit' }, hits);
+    this.cacheLookups.inc({ result: 'miss' }, misses);
+  }
+
+  onModelRun(rows: number, seconds: number): void {
+    this.batchSize.observe(rows);
+    this.inferenceSeconds.observe(seconds);
+  }
+
+  onStoreCall = (method: string): void => {
+    this.storeCalls.inc({ method });
+  };
+
+  apolloPlugin(): ApolloServerPlugin<RequestContext> {
+    const requestSeconds = this.requestSeconds;
+    return {
+      async requestDidStart() {
+        const stop = requestSeconds.startTimer();
+        let operation = 'unknown';
+        return {
+          async didResolveOperation({ operationName, operation: document }) {
+            const first = document?.selectionSet.selections[0];
+            operation = operationName ?? (first?.kind === 'Field' ? first.name.value : (document?.operation ?? 'unknown'));
+          },
+          async willSendResponse({ response }) {
+            const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+            stop({ operation, outcome: failed ? 'error' : 'ok' });
+          },
+        };
+      },
+    };
+  }
+}

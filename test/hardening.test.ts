@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readInputs } from '../src/cli/ingest-command.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { startHttpServer, type RunningServer } from '../src/server/http-server.js';
+import { ServerMetrics } from '../src/server/metrics.js';
+import { createServices } from '../src/server/services.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { graphql, repoRoot } from './support/cli.js';
+
+const seedDir = join(repoRoot, 'seed');
+const INGEST = 'mutation { ingest(documents: [{ id: "auth-doc", text: "Coronavirus spike protein." }]) { accepted { id } } }';
+
+async function seedStore(): Promise<MemoryStore> {
+  const store = await MemoryStore.open();
+  const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
+  await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
+  return store;
+}
+
+describe('write authorization', () => {
+  it('refuses every mutation when no API key is configured', async () => {
+    const server = await startHttpServer(createServices(await seedStore()), { port: 0 });
+    try {
+      const response = await graphql(server.url, INGEST, undefined, { authorization: 'Bearer anything' });
+      expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(response.errors?.[0].message).toMatch(/KGQA_API_KEY/);
+      expect((await graphql(server.url, '{ stats { articles } }')).data.stats.articles).toBe(12);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('needs the right bearer key when one is configured', async () => {
+    const server = await startHttpServer(createServices(await seedStore()), { port: 0, apiKey: 's3cret' });
+    try {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }]) {
+        const response = await graphql(server.url, INGEST, undefined, headers);
+        expect(response.errors?.[0].extensions?.code, JSON.stringify(headers)).toBe('UNAUTHENTICATED');
+      }
+      const ok = await graphql(server.url, INGEST, undefined, { authorization: 'Bearer s3cret' });
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.ingest.accepted).toEqual([{ id: 'auth-doc' }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('limits, operations endpoints and request ids', () => {
+  let server: RunningServer;
+  let metrics: ServerMetrics;
+
+  beforeAll(async () => {
+    metrics = new ServerMetrics();
+    const services = createServices(await seedStore(), { onStoreCall: metrics.onStoreCall });
+    server = await startHttpServer(services, { port: 0, metrics, corsOrigins: ['http://example.test'] });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('rejects deep, aliased and oversized queries with a clear error', async () => {
+    const deep = `{ concept(id: "KGQA:0001") { ${'edges { edges { node { source { '.repeat(4)} id ${'} } } }'.repeat(4)} } }`;
+    const aliases = `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: stats { articles }`).join(" ")} }`;
+    const tokens = `{ stats { ${'articles '.repeat(3000)} } }`;
+    for (const [query, pattern] of [
+      [deep, /depth/i],
+      [aliases, /alias/i],
+      [tokens, /token/i],
+    ] as const) {
+      const response = await graphql(server.url, query);
+      expect(response.data).toBeUndefined();
+      expect(response.errors?.[0].message).toMatch(pattern);
+      expect(response.errors?.[0].extensions?.code).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|GRAPHQL_PARSE_FAILED/);
+    }
+  });
+
+  it('answers malformed and oversized bodies with a JSON error, not a 5xx', async () => {
+    const bad = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const huge = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ search(text: "${'x'.repeat(6 * 1024 * 1024)}") { concepts { id } } }` }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+    const base = new URL('/', server.url);
+    expect(await (await fetch(new URL('/healthz', base))).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(new URL('/readyz', base))).json()).toEqual({ status: 'ready', store: 'memory', model: 'none' });
+    await graphql(server.url, '{ search(text: "SARS coronavirus") { links { rank } } }');
+    const text = await (await fetch(new URL('/metrics', base))).text();
+    expect(text).toMatch(/kgqa_graphql_request_duration_seconds_count\{operation="search",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/kgqa_store_calls_total\{method="conceptEdges"\} [1-9]/);
+    expect(text).toMatch(/kgqa_answer_cache_hit_ratio 0/);
+    expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it('returns a request id, echoing a sane one from the client', async () => {
+    const fresh = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'client-42' },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(echoed.headers.get('x-request-id')).toBe('client-42');
+  });
+
+  it('allows the configured CORS origin', async () => {
+    const response = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' },
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://example.test');
+  });
+});
