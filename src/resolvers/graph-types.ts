@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { canonicalEdge } from '../domain.js';
+import { canonicalEdge, type EdgeRecord } from '../domain.js';
 import { edgeWeight } from '../graph/search.js';
 import { countArgument, encodeCursor, pageArguments } from './arguments.js';
 import type {
@@ -25,15 +25,15 @@ function present<T>(value: T | null, what: string): T {
   return value;
 }
 
-function connectionEdges<T>(parent: ConnectionParent<T>) {
-  return parent.items.map((item, index) => ({ item, cursor: encodeCursor(parent.offset + index) }));
-}
-
-function pageInfo<T>(parent: ConnectionParent<T>) {
-  const last = parent.offset + parent.items.length - 1;
+/** The fields every Relay-style connection shares, whatever its items are. */
+function connectionResolvers<T>() {
   return {
-    hasNextPage: last + 1 < parent.total,
-    endCursor: parent.items.length > 0 ? encodeCursor(last) : null,
+    edges: (parent: ConnectionParent<T>) => parent.items.map((item, index) => ({ item, cursor: encodeCursor(parent.offset + index) })),
+    pageInfo: (parent: ConnectionParent<T>) => {
+      const last = parent.offset + parent.items.length - 1;
+      return { hasNextPage: last + 1 < parent.total, endCursor: parent.items.length > 0 ? encodeCursor(last) : null };
+    },
+    totalCount: (parent: ConnectionParent<T>) => parent.total,
   };
 }
 
@@ -55,11 +55,7 @@ export const Concept: ConceptResolvers = {
   },
 };
 
-export const EdgeConnection: EdgeConnectionResolvers = {
-  edges: connectionEdges,
-  pageInfo,
-  totalCount: (parent) => parent.total,
-};
+export const EdgeConnection: EdgeConnectionResolvers = connectionResolvers<EdgeRecord>();
 
 export const EdgeConnectionEdge: EdgeConnectionEdgeResolvers = {
   cursor: (parent) => parent.cursor,
@@ -106,11 +102,7 @@ export const Article: ArticleResolvers = {
   },
 };
 
-export const SentenceConnection: SentenceConnectionResolvers = {
-  edges: connectionEdges,
-  pageInfo,
-  totalCount: (parent) => parent.total,
-};
+export const SentenceConnection: SentenceConnectionResolvers = connectionResolvers<string>();
 
 export const SentenceConnectionEdge: SentenceConnectionEdgeResolvers = {
   cursor: (parent) => parent.cursor,
