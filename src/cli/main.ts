@@ -4,6 +4,7 @@ import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-
 import { loadVocabulary } from '../ingest/vocabulary.js';
 import { MemoryAnswerCache } from '../pipeline/answer-cache.js';
 import { AnswerService } from '../pipeline/answer-service.js';
+import { RedisAnswerCache } from '../pipeline/redis-answer-cache.js';
 import { QaReader } from '../pipeline/reader.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
 import { startHttpServer } from '../server/http-server.js';
@@ -11,6 +12,7 @@ import { createLogger } from '../server/logging.js';
 import { ServerMetrics } from '../server/metrics.js';
 import { createServices } from '../server/services.js';
 import { openStore } from '../store/open-store.js';
+import { RedisStore } from '../store/redis-store.js';
 import type { GraphStore } from '../store/store.js';
 import { formatSummary, ingestPaths } from './ingest-command.js';
 
@@ -121,7 +123,9 @@ storeOptions(
     console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
   }
   const metrics = new ServerMetrics();
-  const answers = reader && new AnswerService(store, reader, new MemoryAnswerCache(), metrics);
+  // On Redis the answer cache is shared by every server of the corpus.
+  const cache = store instanceof RedisStore ? new RedisAnswerCache(store) : new MemoryAnswerCache();
+  const answers = reader && new AnswerService(store, reader, cache, metrics);
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
   if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');

@@ -1,8 +1,10 @@
 import { MemoryStore } from './memory-store.js';
+import { RedisUnavailableError } from './redis/connection.js';
+import { RedisStore } from './redis-store.js';
 import type { GraphStore } from './store.js';
 
 export interface StoreOptions {
-  /** `memory` (default), later `redis://host:port` or `redis+cluster://host:port,…`. */
+  /** `memory` (default), `redis://host:port[/db][?namespace=NAME]` or `redis+cluster://host:port,…[?namespace=NAME]`. */
   url: string;
   dataDir?: string;
 }
@@ -12,7 +14,13 @@ export class StoreConfigError extends Error {}
 export async function openStore({ url, dataDir }: StoreOptions): Promise<GraphStore> {
   if (url === 'memory') return MemoryStore.open({ dataDir });
   if (/^redis(\+cluster)?:\/\//.test(url)) {
-    throw new StoreConfigError(`store "${url}": Redis stores are not available in this version; use "memory"`);
+    try {
+      return await RedisStore.open(url);
+    } catch (error) {
+      // A malformed URL is a usage error; an unreachable server keeps its own message.
+      if (error instanceof RedisUnavailableError) throw error;
+      throw new StoreConfigError(`store "${url}": ${(error as Error).message}`);
+    }
   }
   throw new StoreConfigError(`store "${url}" is not one of: memory, redis://host:port, redis+cluster://host:port,…`);
 }

@@ -1,0 +1,131 @@
+/**
+ * Redis store figures, against the memory store in the same run:
+ * - ingest throughput of the CORD-19 sample (MeSH vocabulary) into the memory store, a standalone Redis and
+ *   a 3-master/3-replica Redis Cluster (loading the vocabulary is not timed);
+ * - Redis commands and round trips (socket reads) per GraphQL `search` returning 50 links x 5 sentences x
+ *   their articles: INFO commandstats / total_reads_processed deltas summed over every master;
+ * - Redis memory per sentence: INFO used_memory delta over the ingest, summed over masters, / sentences.
+ *
+ *   npm run build && node dist/bench/redis.bench.js      (or: npx vite-node bench/redis.bench.ts, slower)
+ *
+ * It starts its own servers on free loopback ports (redis-server and redis-cli must be installed).
+ */
+import { join } from 'node:path';
+import { readInputs } from '../src/cli/ingest-command.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { packageRoot } from '../src/paths.js';
+import { startHttpServer } from '../src/server/http-server.js';
+import { createServices } from '../src/server/services.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { RedisStore } from '../src/store/redis-store.js';
+import type { GraphStore } from '../src/store/store.js';
+import { graphql } from '../test/support/cli.js';
+import { countingStore } from '../test/support/counting-store.js';
+import { redisInfo, startRedis, startRedisCluster } from '../test/support/redis-cluster.js';
+
+const SEARCH = `query { search(text: "coronavirus infection", limit: 50) {
+  concepts { name }
+  links { source { name } target { name } rank weight sentences(first: 5) { text concepts { name } article { title year } } } } }`;
+const RUNS = 5;
+const cord19Dir = join(packageRoot, '..', 'shared', 'corpus', 'cord19-sample');
+const meshPath = join(packageRoot, '..', 'shared', 'vocab', 'mesh-2024.tsv.gz');
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Sums of every numeric INFO field we need, over the given servers. */
+async function serverCounters(ports: number[]): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  const add = (name: string, value: number) => totals.set(name, (totals.get(name) ?? 0) + value);
+  for (const port of ports) {
+    for (const [name, value] of await redisInfo(port, 'commandstats')) add(name.replace('cmdstat_', ''), Number(/calls=(\d+)/.exec(value)![1]));
+    add('reads', Number((await redisInfo(port, 'stats')).get('total_reads_processed')));
+    add('used_memory', Number((await redisInfo(port, 'memory')).get('used_memory')));
+  }
+  return totals;
+}
+
+/** Commands that are not kgqa's: the measuring INFO calls and replicas' acknowledgements. */
+const NOT_KGQA = ['info', 'replconf', 'ping'];
+
+/** Counter deltas of kgqa's own traffic: each INFO or REPLCONF also cost the server one socket read. */
+function delta(before: Map<string, number>, after: Map<string, number>) {
+  const changes = new Map<string, number>();
+  for (const [name, value] of after) if (value !== (before.get(name) ?? 0)) changes.set(name, value - (before.get(name) ?? 0));
+  const take = (name: string) => {
+    const value = changes.get(name) ?? 0;
+    changes.delete(name);
+    return value;
+  };
+  let reads = take('reads');
+  const memory = take('used_memory');
+  for (const name of NOT_KGQA) reads -= take(name);
+  return { commands: [...changes.values()].reduce((a, b) => a + b, 0), byCommand: Object.fromEntries(changes), reads, memory };
+}
+
+async function main() {
+  const documents = await readInputs([cord19Dir]);
+  const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
+  const [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+  try {
+    const targets: { name: string; open: () => Promise<GraphStore>; ports: () => Promise<number[]> }[] = [
+      { name: 'memory', open: () => MemoryStore.open(), ports: async () => [] },
+      { name: 'redis (standalone)', open: () => RedisStore.open(`redis://127.0.0.1:${single.port}`, { namespace: `bench${Date.now()}` }), ports: async () => [single.port] },
+      { name: 'redis cluster (3 masters)', open: () => RedisStore.open(cluster.url, { namespace: `bench${Date.now()}` }), ports: () => cluster.masterPorts() },
+    ];
+    const rows: string[] = [];
+    for (const target of targets) {
+      const seconds: number[] = [];
+      let store!: GraphStore;
+      let ingest!: ReturnType<typeof delta>;
+      for (let run = 0; run < RUNS; run++) {
+        store = await target.open();
+        const ports = await target.ports();
+        const before = await serverCounters(ports);
+        const summary = await ingestDocuments(store, documents, { lexicon });
+        seconds.push(summary.seconds);
+        ingest = delta(before, await serverCounters(ports));
+        if (run < RUNS - 1) await store.close();
+      }
+      const stats = await store.stats();
+      const counter = countingStore(store);
+      const server = await startHttpServer(createServices(counter.store, { lexicon }), { port: 0 });
+      const searches: { commands: number; reads: number; calls: number; byCommand: Record<string, number> }[] = [];
+      let links = 0;
+      let sentences = 0;
+      await graphql(server.url, SEARCH); // builds the question matcher, once per corpus version
+      for (let run = 0; run < RUNS; run++) {
+        const ports = await target.ports();
+        counter.reset();
+        const before = await serverCounters(ports);
+        const response = await graphql(server.url, SEARCH);
+        const change = delta(before, await serverCounters(ports));
+        if (response.errors) throw new Error(JSON.stringify(response.errors));
+        links = response.data.search.links.length;
+        sentences = response.data.search.links.reduce((n: number, link: { sentences: unknown[] }) => n + link.sentences.length, 0);
+        searches.push({ ...change, calls: counter.total() });
+      }
+      await server.close();
+      await store.close();
+      const perSecond = (documents.length / median(seconds)).toFixed(1);
+      const sentencesPerSecond = Math.round(stats.sentences / median(seconds));
+      const search = searches[searches.length - 1];
+      rows.push(
+        `| ${target.name} | ${median(seconds).toFixed(2)} s | ${perSecond} docs/s, ${sentencesPerSecond} sentences/s | ` +
+          (target.name === 'memory'
+            ? `– | – | ${median(searches.map((s) => s.calls))} | – |`
+            : `${Math.round(ingest.commands / documents.length)} | ${Math.round(ingest.memory / stats.sentences)} B | ${median(searches.map((s) => s.calls))} | ${median(searches.map((s) => s.commands))} commands, ${median(searches.map((s) => s.reads))} reads |`),
+      );
+      console.error(`${target.name}: ${JSON.stringify(stats)}; search ${links} links, ${sentences} sentences; search commands ${JSON.stringify(search.byCommand)}`);
+    }
+    console.log(`CORD-19 sample: ${documents.length} documents, MeSH vocabulary; median of ${RUNS} runs\n`);
+    console.log('| store | ingest | throughput | Redis commands per document | Redis memory per sentence | store calls per search | Redis per search (all masters) |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(row);
+  } finally {
+    await Promise.all([single.stop(), cluster.stop()]);
+  }
+}
+
+await main();

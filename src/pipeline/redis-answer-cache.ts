@@ -1,0 +1,80 @@
+import { luaScript, type RedisReply } from '../store/redis/connection.js';
+import { parseSentenceKey } from '../store/redis/keys.js';
+import type { RedisStore } from '../store/redis-store.js';
+import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
+
+export interface RedisAnswerCacheOptions {
+  /** How long an answer is kept after the last write to its question and article (24 h by default). */
+  ttlMs?: number;
+}
+
+/** KEYS: one (scope, article) answer hash. ARGV: ttl ms, then (position, span JSON) pairs. Sets the fields and the TTL together. */
+const SET_ANSWERS = luaScript(`
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`);
+
+const DEFAULT_TTL_MS = 24 * 3600_000;
+
+/**
+ * Answers shared by every kgqa process on one Redis. One hash per (scope, article) holds the spans by
+ * sentence position, under the article's hashtag, so a question's answers over one article are one HMGET.
+ * The scope names the corpus version, so a new ingest makes old entries unreachable; the TTL removes them.
+ */
+export class RedisAnswerCache implements AnswerCache {
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly store: Pick<RedisStore, 'connection' | 'keys'>,
+    { ttlMs = DEFAULT_TTL_MS }: RedisAnswerCacheOptions = {},
+  ) {
+    this.ttlMs = ttlMs;
+  }
+
+  async getMany(keys: readonly AnswerCacheKey[]): Promise<(CachedSpan | null)[]> {
+    const spans: (CachedSpan | null)[] = keys.map(() => null);
+    await Promise.all(
+      [...this.group(keys.map((key, index) => [key, index] as const))].map(async ([hash, entries]) => {
+        const reply = (await this.store.connection.send(hash, ['HMGET', hash, ...entries.map(([position]) => String(position))])) as RedisReply[];
+        entries.forEach(([, index], i) => (spans[index] = reply[i] === null ? null : (JSON.parse(reply[i] as string) as CachedSpan)));
+      }),
+    );
+    return spans;
+  }
+
+  async setMany(entries: readonly (readonly [AnswerCacheKey, CachedSpan])[]): Promise<void> {
+    await Promise.all(
+      [...this.group(entries)].map(([hash, fields]) =>
+        this.store.connection.eval(SET_ANSWERS, [hash], [this.ttlMs, ...fields.flatMap(([position, span]) => [position, JSON.stringify(span)])]),
+      ),
+    );
+  }
+
+  async clear(): Promise<void> {
+    const pattern = this.store.keys.answersPattern;
+    await this.store.connection.onEachMaster(async (send) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = (await send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
+        // Keys of one node may still lie in different slots, so each is unlinked on its own (pipelined).
+        await Promise.all(keys.map((key) => send(['UNLINK', key])));
+        cursor = next;
+      } while (cursor !== '0');
+    });
+  }
+
+  /** Groups (cache key, value) pairs by their answer hash, as (sentence position, value) pairs. */
+  private group<T>(entries: Iterable<readonly [AnswerCacheKey, T]>): Map<string, [number, T][]> {
+    const groups = new Map<string, [number, T][]>();
+    for (const [{ scope, sentenceKey }, value] of entries) {
+      const parsed = parseSentenceKey(sentenceKey);
+      if (!parsed) continue;
+      const hash = this.store.keys.article(parsed.articleId).answers(scope);
+      const group = groups.get(hash) ?? [];
+      group.push([parsed.position, value]);
+      groups.set(hash, group);
+    }
+    return groups;
+  }
+}

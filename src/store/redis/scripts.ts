@@ -1,0 +1,177 @@
+import { luaScript } from './connection.js';
+
+/*
+ * Graph-level scripts never add to a count: each one replaces one article's recorded contribution to one
+ * concept or edge (removing what the record says the article added before, then adding the new part) and
+ * derives ranks from what remains. Running one twice, or after a crash, or racing another article's write,
+ * therefore leaves the same state. Lua `unpack` is avoided on long lists (it has a stack limit).
+ */
+
+/**
+ * Start of an article write, on the article's slot. Takes the article's lease (one writer per article),
+ * answers 'unchanged' when the stored version is complete and current, else adds the entities this write
+ * will touch to the article's journal and returns what an earlier version or an unfinished write touched.
+ * KEYS: record, sentences, journal, lease. ARGV: lease token, lease ms, content hash, journal entries…
+ * Returns {'busy', pttl} | {'unchanged'} | {'begun', stored content hash or '', {journal…}, {stored sentences…}}.
+ */
+export const BEGIN_ARTICLE = luaScript(`
+local holder = redis.call('GET', KEYS[4])
+if holder and holder ~= ARGV[1] then return {'busy', redis.call('PTTL', KEYS[4])} end
+local stored = redis.call('HGET', KEYS[1], 'contentHash') or ''
+if stored == ARGV[3] and redis.call('EXISTS', KEYS[3]) == 0 then return {'unchanged'} end
+redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
+local journal = redis.call('SMEMBERS', KEYS[3])
+for i = 4, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
+return {'begun', stored, journal, redis.call('HVALS', KEYS[2])}
+`);
+
+/**
+ * End of an article write: the new version replaces the old one in one step, the journal goes.
+ * KEYS: record, sentences, tokens, journal, lease.
+ * ARGV: lease token, title, year, sentence count, content hash, n, n sentence values, then (position, tokens) pairs.
+ */
+export const COMMIT_ARTICLE = luaScript(`
+if redis.call('GET', KEYS[5]) ~= ARGV[1] then
+  return redis.error_reply('LEASELOST the article write lease expired and another writer took it')
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('HSET', KEYS[1], 'title', ARGV[2], 'year', ARGV[3], 'sentenceCount', ARGV[4], 'contentHash', ARGV[5])
+local n = tonumber(ARGV[6])
+for i = 1, n do redis.call('HSET', KEYS[2], i - 1, ARGV[6 + i]) end
+for i = 7 + n, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+return 1
+`);
+
+/** KEYS: lease. ARGV: token. Frees the lease only if it is still this writer's. */
+export const RELEASE_LEASE = luaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`);
+
+/**
+ * Sets one article's contribution to one concept: the sentences that mention it and, per neighbour, how
+ * many of those sentences also mention the neighbour (the concept's share of each edge's rank).
+ * KEYS: record, sentences, articles, edges.
+ * ARGV: article id, sentence key prefix, positions ("0,4"; "" when none), name, origin, forms JSON ("" when
+ * the article does not name the concept), then (neighbour id, sentence count) pairs.
+ * Returns {rank, degree}.
+ */
+export const SET_CONCEPT_CONTRIBUTION = luaScript(`
+local article, prefix = ARGV[1], ARGV[2]
+local previous = redis.call('HGET', KEYS[3], article)
+if previous then
+  previous = cjson.decode(previous)
+  for position in string.gmatch(previous.p, '[^,]+') do redis.call('ZREM', KEYS[2], prefix .. position) end
+  for i = 1, #previous.n, 2 do
+    if tonumber(redis.call('ZINCRBY', KEYS[4], previous.n[i + 1], previous.n[i])) >= 0 then
+      redis.call('ZREM', KEYS[4], previous.n[i])
+    end
+  end
+  redis.call('HDEL', KEYS[3], article)
+end
+if ARGV[3] ~= '' or #ARGV > 6 then
+  local neighbours = {}
+  for position in string.gmatch(ARGV[3], '[^,]+') do redis.call('ZADD', KEYS[2], 0, prefix .. position) end
+  for i = 7, #ARGV, 2 do
+    redis.call('ZINCRBY', KEYS[4], -tonumber(ARGV[i + 1]), ARGV[i])
+    neighbours[#neighbours + 1] = ARGV[i]
+    neighbours[#neighbours + 1] = tonumber(ARGV[i + 1])
+  end
+  redis.call('HSET', KEYS[3], article, cjson.encode({p = ARGV[3], n = neighbours}))
+end
+if ARGV[4] ~= '' then
+  redis.call('HSETNX', KEYS[1], 'name', ARGV[4])
+  redis.call('HSETNX', KEYS[1], 'origin', ARGV[5])
+  local forms = cjson.decode(redis.call('HGET', KEYS[1], 'forms') or '[]')
+  local known = {}
+  for _, form in ipairs(forms) do known[form] = true end
+  for _, form in ipairs(cjson.decode(ARGV[6])) do
+    if not known[form] then known[form] = true; forms[#forms + 1] = form end
+  end
+  redis.call('HSET', KEYS[1], 'forms', cjson.encode(forms))
+end
+local rank, degree = redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[4])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'rank', rank, 'degree', degree) end
+return {rank, degree}
+`);
+
+/**
+ * Sets one article's contribution to one edge: its sentences mentioning both concepts, scored by proximity
+ * (stored negated, so ascending order is best first with ties by key), and the article's year.
+ * KEYS: record, sentences, articles. ARGV: article id, sentence key prefix, year ("" when unknown), then
+ * (position, negated score) pairs. Returns the edge's rank; an edge left without sentences is deleted.
+ */
+export const SET_EDGE_CONTRIBUTION = luaScript(`
+local article, prefix = ARGV[1], ARGV[2]
+local previous = redis.call('HGET', KEYS[3], article)
+if previous then
+  local year, positions = string.match(previous, '^([^|]*)|(.*)$')
+  for position in string.gmatch(positions, '[^,]+') do redis.call('ZREM', KEYS[2], prefix .. position) end
+  if year ~= '' and redis.call('HINCRBY', KEYS[1], 'y:' .. year, -1) <= 0 then redis.call('HDEL', KEYS[1], 'y:' .. year) end
+  redis.call('HDEL', KEYS[3], article)
+end
+if #ARGV > 3 then
+  local positions = {}
+  for i = 4, #ARGV, 2 do
+    redis.call('ZADD', KEYS[2], ARGV[i + 1], prefix .. ARGV[i])
+    positions[#positions + 1] = ARGV[i]
+  end
+  redis.call('HSET', KEYS[3], article, ARGV[3] .. '|' .. table.concat(positions, ','))
+  if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[1], 'y:' .. ARGV[3], 1) end
+end
+local rank = redis.call('ZCARD', KEYS[2])
+if rank == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) else redis.call('HSET', KEYS[1], 'rank', rank) end
+return rank
+`);
+
+/**
+ * Records one concept's rank and degree in the corpus index (present only while its rank is above 0) and
+ * keeps the sum of degrees, so stats() reads the number of edges in O(1). Setting, not adding, makes a
+ * replay harmless. KEYS: corpus concepts, corpus edge ends. ARGV: concept id, rank, degree.
+ */
+export const SET_CORPUS_CONCEPT = luaScript(`
+local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local degree = 0
+if tonumber(ARGV[2]) > 0 then
+  degree = tonumber(ARGV[3])
+  redis.call('HSET', KEYS[1], ARGV[1], degree)
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+redis.call('INCRBY', KEYS[2], degree - previous)
+return 1
+`);
+
+/**
+ * Records an article's sentence count in the corpus index and keeps the total; bumps the corpus version.
+ * KEYS: corpus articles, corpus sentences, corpus version. ARGV: article id, sentence count.
+ */
+export const SET_CORPUS_ARTICLE = luaScript(`
+local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('INCRBY', KEYS[2], tonumber(ARGV[2]) - previous)
+redis.call('INCR', KEYS[3])
+return 1
+`);
+
+/**
+ * Stores re-tokenized sentences of one article, skipping positions that have no sentence (any more).
+ * KEYS: sentences, tokens. ARGV: (position, tokens) pairs.
+ */
+export const PUT_TOKENS = luaScript(`
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+return 1
+`);
+
+export const STORE_SCRIPTS = [
+  BEGIN_ARTICLE,
+  COMMIT_ARTICLE,
+  RELEASE_LEASE,
+  SET_CONCEPT_CONTRIBUTION,
+  SET_EDGE_CONTRIBUTION,
+  SET_CORPUS_CONCEPT,
+  SET_CORPUS_ARTICLE,
+  PUT_TOKENS,
+];

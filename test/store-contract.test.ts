@@ -1,0 +1,442 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readInputs } from '../src/cli/ingest-command.js';
+import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
+import { sentenceEdges } from '../src/graph/cooccurrence.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { hashFields } from '../src/store/redis/records.js';
+import { RedisStore, type RedisStoreOptions } from '../src/store/redis-store.js';
+import type { GraphStore, PreparedArticle } from '../src/store/store.js';
+import { repoRoot } from './support/cli.js';
+import { redisInfo, startRedis, startRedisCluster, type RedisClusterHarness, type RedisProcess } from './support/redis-cluster.js';
+
+let single: RedisProcess;
+let cluster: RedisClusterHarness;
+const opened: GraphStore[] = [];
+let namespaces = 0;
+
+beforeAll(async () => {
+  [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+afterAll(async () => {
+  await Promise.all([single?.stop(), cluster?.stop()]);
+});
+
+/** Every test gets an empty store: the memory store, or a fresh key namespace on the shared servers. */
+function redisBackend(name: string, url: () => string) {
+  return {
+    name,
+    open: async (options: RedisStoreOptions = {}) => {
+      const store = await RedisStore.open(url(), { namespace: `contract${namespaces++}`, ...options });
+      opened.push(store);
+      return store;
+    },
+  };
+}
+const redisBackends = [
+  redisBackend('redis', () => `redis://127.0.0.1:${single.port}`),
+  redisBackend('redis cluster', () => cluster.url),
+];
+const backends: { name: string; open: () => Promise<GraphStore> }[] = [
+  { name: 'memory', open: () => MemoryStore.open() },
+  ...redisBackends,
+];
+
+const SLOT_WIDTH = 10;
+
+/**
+ * A hand-built article. Each sentence is a row of 10-character slots naming the concept mentioned there
+ * ('' leaves a slot empty), so two mentions in adjacent slots are 5 characters apart.
+ */
+function article(id: string, year: number | null, sentences: string[][], tokens?: Map<string, SentenceTokens>): PreparedArticle {
+  const records: SentenceRecord[] = sentences.map((slots, position) => {
+    const mentions = slots.flatMap((conceptId, slot) => (conceptId ? [{ conceptId, start: slot * SLOT_WIDTH, end: slot * SLOT_WIDTH + 5 }] : []));
+    return {
+      key: sentenceKey(id, position),
+      articleId: id,
+      position,
+      text: slots.map((slot) => (slot || '-').padEnd(SLOT_WIDTH)).join(''),
+      start: position * 1000,
+      end: position * 1000 + slots.length * SLOT_WIDTH,
+      conceptIds: [...new Set(mentions.map((m) => m.conceptId))],
+      mentions,
+    };
+  });
+  const concepts: PreparedArticle['concepts'] = new Map();
+  for (const conceptId of sentences.flat().filter(Boolean)) {
+    concepts.set(conceptId, { name: conceptId.toUpperCase(), origin: 'corpus', surfaceForms: [conceptId, `${conceptId} in ${id}`] });
+  }
+  const contentHash = JSON.stringify([id, year, sentences]);
+  return { article: { id, title: `Title of ${id}`, year, sentenceCount: records.length, contentHash }, sentences: records, concepts, tokens };
+}
+
+const edge = (source: string, target: string): EdgeKey => ({ source, target });
+const page = (offset: number, limit: number) => ({ offset, limit });
+
+describe.each(backends)('GraphStore contract: $name', ({ open }) => {
+  it('counts concept ranks, edge ranks and years, and the totals', async () => {
+    const store = await open();
+    await store.writeArticle(article('a1', 2003, [['x', 'y'], ['x', 'y', 'z'], ['z']]));
+    await store.writeArticle(article('a2', 2010, [['x', 'z']]));
+    await store.writeArticle(article('a3', null, [['y', 'z']]));
+    const concepts = await store.getConcepts(['x', 'y', 'z', 'nope']);
+    expect(concepts.map((c) => c && [c.id, c.name, c.rank, c.origin])).toEqual([
+      ['x', 'X', 3, 'corpus'],
+      ['y', 'Y', 3, 'corpus'],
+      ['z', 'Z', 4, 'corpus'],
+      null,
+    ]);
+    expect(await store.getEdges([edge('x', 'y'), edge('x', 'z'), edge('y', 'z'), edge('x', 'nope')])).toEqual([
+      { source: 'x', target: 'y', rank: 2, years: [2003] },
+      { source: 'x', target: 'z', rank: 2, years: [2003, 2010] },
+      { source: 'y', target: 'z', rank: 2, years: [2003] },
+      null,
+    ]);
+    expect(await store.stats()).toEqual({ articles: 3, sentences: 5, concepts: 3, edges: 3 });
+  });
+
+  it("ranks an edge's sentences by proximity, ties by key, up to a limit", async () => {
+    const store = await open();
+    const a1 = article('a1', 2001, [['x', '', '', 'z'], ['x', 'z'], ['z', 'x', '', 'x']]);
+    const a0 = article('a0', 2002, [['x', '', 'z']]);
+    await store.writeArticle(a1);
+    await store.writeArticle(a0);
+    const score = (sentence: SentenceRecord) => sentenceEdges(sentence)[0].score;
+    const [ranked, top, none, missing] = await store.edgeSentences([
+      { edge: edge('x', 'z'), limit: 10 },
+      { edge: edge('x', 'z'), limit: 2 },
+      { edge: edge('x', 'z'), limit: 0 },
+      { edge: edge('x', 'nope'), limit: 5 },
+    ]);
+    expect(ranked).toEqual([
+      { key: 'a1#1', score: score(a1.sentences[1]) },
+      { key: 'a1#2', score: score(a1.sentences[2]) },
+      { key: 'a0#0', score: score(a0.sentences[0]) },
+      { key: 'a1#0', score: score(a1.sentences[0]) },
+    ]);
+    expect(ranked[0].score).toBe(ranked[1].score);
+    expect(ranked[1].score).toBeGreaterThan(ranked[2].score);
+    expect(ranked[2].score).toBeGreaterThan(ranked[3].score);
+    expect(top).toEqual(ranked.slice(0, 2));
+    expect(none).toEqual([]);
+    expect(missing).toEqual([]);
+  });
+
+  it("pages a concept's edges by rank, ties by the other concept's id", async () => {
+    const store = await open();
+    await store.writeArticle(article('a1', 2001, [['h', 'a'], ['h', 'a'], ['h', 'a'], ['d', 'h'], ['h', 'c'], ['c', 'h', 'd']]));
+    await store.writeArticle(article('a2', 2002, [['e', 'h'], ['b', 'h'], ['g', 'h']]));
+    const [all, middle, empty, ofA, unknown] = await store.conceptEdges([
+      { conceptId: 'h', page: page(0, 10) },
+      { conceptId: 'h', page: page(1, 2) },
+      { conceptId: 'h', page: page(0, 0) },
+      { conceptId: 'a', page: page(0, 10) },
+      { conceptId: 'nope', page: page(0, 10) },
+    ]);
+    expect(all.total).toBe(6);
+    expect(all.items.map((e) => [e.source, e.target, e.rank])).toEqual([
+      ['a', 'h', 3],
+      ['c', 'h', 2],
+      ['d', 'h', 2],
+      ['b', 'h', 1],
+      ['e', 'h', 1],
+      ['g', 'h', 1],
+    ]);
+    expect(all.items[3].years).toEqual([2002]);
+    expect(middle).toEqual({ total: 6, items: all.items.slice(1, 3) });
+    expect(empty).toEqual({ total: 6, items: [] });
+    expect(ofA).toEqual({ total: 1, items: [all.items[0]] });
+    expect(unknown).toEqual({ total: 0, items: [] });
+  });
+
+  it("lists an article's sentences in document order, in pages", async () => {
+    const store = await open();
+    const long = article('long', 2020, Array.from({ length: 12 }, () => ['x']));
+    await store.writeArticle(long);
+    const [first, last, beyond, unknown] = await store.articleSentences([
+      { articleId: 'long', page: page(0, 5) },
+      { articleId: 'long', page: page(10, 5) },
+      { articleId: 'long', page: page(20, 5) },
+      { articleId: 'nope', page: page(0, 5) },
+    ]);
+    expect(first).toEqual({ total: 12, items: ['long#0', 'long#1', 'long#2', 'long#3', 'long#4'] });
+    expect(last).toEqual({ total: 12, items: ['long#10', 'long#11'] });
+    expect(beyond).toEqual({ total: 12, items: [] });
+    expect(unknown).toEqual({ total: 0, items: [] });
+  });
+
+  it("lists a concept's sentence keys in key order, up to a limit", async () => {
+    const store = await open();
+    await store.writeArticle(article('b', 2020, Array.from({ length: 12 }, () => ['x'])));
+    await store.writeArticle(article('a', 2020, [['y'], ['x']]));
+    const [five, all, none, unknown] = await store.conceptSentences([
+      { conceptId: 'x', limit: 5 },
+      { conceptId: 'x', limit: 100 },
+      { conceptId: 'x', limit: 0 },
+      { conceptId: 'nope', limit: 5 },
+    ]);
+    const keys = ['a#1', ...Array.from({ length: 12 }, (_, i) => `b#${i}`)].sort();
+    expect(all).toEqual(keys);
+    expect(five).toEqual(['a#1', 'b#0', 'b#1', 'b#10', 'b#11']);
+    expect(none).toEqual([]);
+    expect(unknown).toEqual([]);
+  });
+
+  it('returns sentences as written and null for unknown or malformed keys', async () => {
+    const store = await open();
+    const a1 = article('a#1', 1999, [['x', 'y'], ['', 'y', 'x', 'y']]);
+    await store.writeArticle(a1);
+    expect(await store.getSentences(['a#1#1', 'a#1#0', 'a#1#2', 'a#1', 'a#1#x', 'a#1#01', 'nope#0'])).toEqual([
+      a1.sentences[1],
+      a1.sentences[0],
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(await store.getArticles(['a#1', 'nope'])).toEqual([a1.article, null]);
+  });
+
+  it('keeps sentence tokens, ignores tokens of missing sentences, and drops them with their article', async () => {
+    const store = await open();
+    const tokens = (n: number): SentenceTokens => ({ fingerprint: 'wp:1', ids: [101, n, 102], offsets: [0, 0, 0, 5, 5, 5] });
+    await store.writeArticle(article('a1', 2000, [['x'], ['y']], new Map([['a1#0', tokens(7)]])));
+    expect(await store.getSentenceTokens(['a1#0', 'a1#1', 'nope#0'])).toEqual([tokens(7), null, null]);
+    await store.putSentenceTokens([
+      ['a1#1', tokens(8)],
+      ['a1#5', tokens(9)],
+      ['nope#0', tokens(9)],
+    ]);
+    expect(await store.getSentenceTokens(['a1#0', 'a1#1', 'a1#5', 'nope#0'])).toEqual([tokens(7), tokens(8), null, null]);
+    await store.writeArticle(article('a1', 2000, [['x'], ['z']]));
+    expect(await store.getSentenceTokens(['a1#0', 'a1#1'])).toEqual([null, null]);
+  });
+
+  it('replaces an article as a whole, skips an unchanged one, and re-writing is idempotent', async () => {
+    const store = await open();
+    const v1 = article('a1', 2003, [['x', 'y'], ['y', 'z'], ['x']]);
+    expect(await store.writeArticle(v1)).toBe('created');
+    await store.writeArticle(article('a2', 2005, [['y', 'w']]));
+    const before = await store.stats();
+    const version = await store.corpusVersion();
+    expect(await store.writeArticle(v1)).toBe('unchanged');
+    expect(await store.stats()).toEqual(before);
+    expect(await store.corpusVersion()).toBe(version);
+
+    expect(await store.writeArticle(article('a1', 2004, [['y', 'z']]))).toBe('replaced');
+    expect(await store.corpusVersion()).not.toBe(version);
+    expect(await store.stats()).toEqual({ articles: 2, sentences: 2, concepts: 3, edges: 2 });
+    expect(await store.getConcepts(['x', 'y', 'z', 'w'])).toMatchObject([null, { rank: 2 }, { rank: 1 }, { rank: 1 }]);
+    expect(await store.getEdges([edge('x', 'y'), edge('y', 'z'), edge('w', 'y')])).toEqual([
+      null,
+      { source: 'y', target: 'z', rank: 1, years: [2004] },
+      { source: 'w', target: 'y', rank: 1, years: [2005] },
+    ]);
+    expect(await store.getSentences(['a1#0', 'a1#1'])).toMatchObject([{ conceptIds: ['y', 'z'] }, null]);
+    expect((await store.getArticles(['a1']))[0]).toMatchObject({ year: 2004, sentenceCount: 1 });
+    expect(await store.conceptEdges([{ conceptId: 'y', page: page(0, 10) }])).toMatchObject([{ total: 2 }]);
+    expect(await store.conceptSentences([{ conceptId: 'x', limit: 10 }])).toEqual([[]]);
+  });
+
+  it('keeps every surface form and serves the lexicon of the concepts still mentioned', async () => {
+    const store = await open();
+    await store.writeArticle(article('a1', 2000, [['x', 'y']]));
+    await store.writeArticle(article('a2', 2000, [['x']]));
+    expect((await store.getConcepts(['x']))[0]?.surfaceForms.sort()).toEqual(['x', 'x in a1', 'x in a2']);
+    const byId = async () => (await store.lexicon()).map((e) => ({ ...e, forms: [...e.forms].sort() })).sort((a, b) => a.id.localeCompare(b.id));
+    expect(await byId()).toEqual([
+      { id: 'x', name: 'X', origin: 'corpus', forms: ['x', 'x in a1', 'x in a2'] },
+      { id: 'y', name: 'Y', origin: 'corpus', forms: ['y', 'y in a1'] },
+    ]);
+    await store.writeArticle(article('a1', 2000, [['x']]));
+    expect((await byId()).map((e) => e.id)).toEqual(['x']);
+  });
+
+  it('reports stored content hashes', async () => {
+    const store = await open();
+    const a1 = article('a1', 2000, [['x']]);
+    await store.writeArticle(a1);
+    expect(await store.articleHashes(['a1', 'nope'])).toEqual([a1.article.contentHash, null]);
+  });
+
+  it('serves an ingested corpus exactly as the memory store does', async () => {
+    const store = await open();
+    const reference = await MemoryStore.open();
+    const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
+    const documents = await readInputs([join(repoRoot, 'seed', 'corpus')]);
+    await ingestDocuments(store, documents, { lexicon });
+    await ingestDocuments(reference, documents, { lexicon });
+    expect(await graphView(store)).toEqual(await graphView(reference));
+    const again = await ingestDocuments(store, documents, { lexicon });
+    expect(again.accepted.every((a) => a.outcome === 'unchanged')).toBe(true);
+  });
+});
+
+/** Everything the store answers about its whole graph, in a comparable form (order-free parts sorted). */
+async function graphView(store: GraphStore) {
+  const lexicon = (await store.lexicon()).map((e) => ({ ...e, forms: [...e.forms].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ids = lexicon.map((e) => e.id);
+  const concepts = (await store.getConcepts(ids)).map((c) => c && { ...c, surfaceForms: [...c.surfaceForms].sort() });
+  const edges = await store.conceptEdges(ids.map((conceptId) => ({ conceptId, page: page(0, 10_000) })));
+  const edgeKeys = edges.flatMap((p) => p.items.map((e) => edge(e.source, e.target)));
+  const edgeSentenceLists = await store.edgeSentences(edgeKeys.map((key) => ({ edge: key, limit: 10_000 })));
+  const conceptSentences = await store.conceptSentences(ids.map((conceptId) => ({ conceptId, limit: 10_000 })));
+  const sentenceKeys = [...new Set(conceptSentences.flat())].sort();
+  const articleIds = [...new Set((await store.getSentences(sentenceKeys)).map((s) => s!.articleId))].sort();
+  const articleSentences = await store.articleSentences(articleIds.map((articleId) => ({ articleId, page: page(0, 10_000) })));
+  return {
+    stats: await store.stats(),
+    lexicon,
+    concepts,
+    edges,
+    edgeSentenceLists,
+    conceptSentences,
+    articles: await store.getArticles(articleIds),
+    articleSentences,
+    sentences: await store.getSentences(articleSentences.flatMap((p) => p.items)),
+  };
+}
+
+/**
+ * Every key of the store's namespace and its value, as a plain object, leaving out the corpus version (it
+ * counts writes) and the names of concepts no longer mentioned (kept, as in the memory store, but invisible).
+ * Surface forms are a set whose order follows the order writers arrived in, so they are sorted.
+ */
+async function redisDump(store: RedisStore): Promise<Record<string, unknown>> {
+  const { namespace } = store.keys;
+  const keys = (
+    await store.connection.onEachMaster(async (send) => {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = (await send(['SCAN', cursor, 'MATCH', `${namespace}:*`, 'COUNT', '1000'])) as [string, string[]];
+        found.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+      return found;
+    })
+  ).flat();
+  const dump: Record<string, unknown> = {};
+  for (const key of keys.filter((key) => key !== store.keys.corpus.version).sort()) {
+    const type = (await store.connection.send(key, ['TYPE', key])) as string;
+    if (type === 'hash') {
+      const fields = hashFields(await store.connection.send(key, ['HGETALL', key]));
+      if (fields.forms) fields.forms = JSON.stringify(JSON.parse(fields.forms).sort());
+      if (fields.forms && fields.rank === '0') continue;
+      dump[key.slice(namespace.length)] = fields;
+    } else {
+      const read: Record<string, string[]> = { string: ['GET', key], zset: ['ZRANGE', key, '0', '-1', 'WITHSCORES'], set: ['SMEMBERS', key] };
+      const value = await store.connection.send(key, read[type]);
+      dump[key.slice(namespace.length)] = type === 'set' ? (value as string[]).sort() : value;
+    }
+  }
+  return dump;
+}
+
+describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
+  const v1 = article('a1', 2001, [['x', 'y', 'z'], ['y', 'w'], ['x']]);
+  const v2 = article('a1', 2002, [['y', 'z'], ['z', 'v', 'x'], ['v']]);
+  const other = article('b', 2003, [['x', 'y'], ['w', 'v']]);
+
+  it('leaves exactly one clean write after a write interrupted at any graph command and run again', async () => {
+    const clean = await open();
+    for (const prepared of [other, v1, v2]) await clean.writeArticle(prepared);
+    const expected = await redisDump(clean);
+    expect(await clean.stats()).toEqual({ articles: 2, sentences: 5, concepts: 5, edges: 6 });
+
+    let failAt = 0;
+    let interruptions = 0;
+    for (; ; failAt++) {
+      let armed = false;
+      const store = await open({
+        beforeGraphCommand: (issued) => {
+          if (armed && issued >= failAt) throw new Error(`interrupted at graph command ${issued}`);
+        },
+      });
+      await store.writeArticle(other);
+      await store.writeArticle(v1);
+      armed = true;
+      const outcome = await store.writeArticle(v2).catch((error: Error) => error.message);
+      armed = false;
+      if (outcome === 'replaced') break; // failAt is past the last graph command: nothing left to interrupt
+      expect(outcome).toBe(`interrupted at graph command ${failAt}`);
+      interruptions++;
+      // An unfinished write is never mistaken for a finished one, even though the old hash is still stored.
+      expect(await store.articleHashes(['a1'])).toEqual([null]);
+      expect(await store.writeArticle(v2)).toBe('replaced');
+      expect(await redisDump(store)).toEqual(expected);
+      expect(await store.writeArticle(v2)).toBe('unchanged');
+    }
+    expect(interruptions).toBeGreaterThan(15);
+  });
+
+  it('finishes an interrupted write of a new article when the next write is another version', async () => {
+    const clean = await open();
+    await clean.writeArticle(v1);
+    const expected = await redisDump(clean);
+    let armed = true;
+    const store = await open({
+      beforeGraphCommand: (issued) => {
+        if (armed && issued >= 4) throw new Error('interrupted');
+      },
+    });
+    await expect(store.writeArticle(v2)).rejects.toThrow('interrupted');
+    armed = false;
+    expect(await store.getArticles(['a1'])).toEqual([null]);
+    expect(await store.writeArticle(v1)).toBe('created');
+    expect(await redisDump(store)).toEqual(expected);
+  });
+
+  it('serializes concurrent writes of one article and converges concurrent writes of many', async () => {
+    const articles = Array.from({ length: 24 }, (_, i) =>
+      article(`doc${i}`, 2000 + (i % 3), [['x', `c${i % 5}`, 'y'], [`c${i % 4}`, 'x'], ['y', `c${(i + 1) % 5}`]]),
+    );
+    const sequential = await open();
+    for (const prepared of articles) await sequential.writeArticle(prepared);
+    // Three clients on one namespace, each writing every third article at the same time.
+    const first = await open();
+    const sameNamespace = [first, await open({ namespace: first.keys.namespace }), await open({ namespace: first.keys.namespace })];
+    await Promise.all(sameNamespace.map((store, w) => Promise.all(articles.filter((_, i) => i % 3 === w).map((a) => store.writeArticle(a)))));
+    expect(await redisDump(sameNamespace[0])).toEqual(await redisDump(sequential));
+
+    // Two clients writing two versions of one article at once: one waits for the other's lease.
+    const outcomes = await Promise.all([
+      sameNamespace[1].writeArticle(article('doc0', 1990, [['x', 'q']])),
+      sameNamespace[2].writeArticle(article('doc0', 1991, [['q', 'y']])),
+    ]);
+    expect(outcomes).toEqual(['replaced', 'replaced']);
+    const winner = (await sameNamespace[0].getArticles(['doc0']))[0]!;
+    for (const prepared of [article('doc0', 1990, [['x', 'q']]), article('doc0', 1991, [['q', 'y']])]) {
+      if (prepared.article.contentHash === winner.contentHash) await sequential.writeArticle(prepared);
+    }
+    expect(await redisDump(sameNamespace[0])).toEqual(await redisDump(sequential));
+  });
+
+  it('reads a batch in one round trip per shard', async () => {
+    const store = await open();
+    const ids = Array.from({ length: 150 }, (_, i) => `k${i}`);
+    await store.writeArticle(article('many', 2000, [ids]));
+    const ports = store.kind === 'redis-cluster' ? await cluster.masterPorts() : [single.port];
+    const reads = async () => Promise.all(ports.map(async (port) => Number((await redisInfo(port, 'stats')).get('total_reads_processed'))));
+    const commands = async () =>
+      Promise.all(ports.map(async (port) => Number(/calls=(\d+)/.exec((await redisInfo(port, 'commandstats')).get('cmdstat_hgetall') ?? '')?.[1] ?? 0)));
+    const commandsBefore = await commands();
+    const readsBefore = await reads();
+    const concepts = await store.getConcepts(ids);
+    const readsAfter = await reads();
+    const commandsAfter = await commands();
+    expect(concepts.every((c) => c?.rank === 1)).toBe(true);
+    const hgetalls = commandsAfter.map((n, i) => n - commandsBefore[i]);
+    expect(hgetalls.reduce((a, b) => a + b)).toBe(150);
+    // Per shard: the batch's one read, the second INFO's, and at most one replica's replication ack.
+    const shardReads = readsAfter.map((n, i) => n - readsBefore[i]);
+    for (const [i, n] of shardReads.entries()) expect(n, `shard ${ports[i]}: ${hgetalls[i]} HGETALLs`).toBeLessThanOrEqual(3);
+  });
+});
