@@ -13,6 +13,7 @@ import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
 import { writeAuthorizationPlugin } from './auth.js';
 import { graphiqlRouter } from './graphiql.js';
+import { webPageRouter } from './web-page.js';
 import { armorProtection, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
 import type { ServerMetrics } from './metrics.js';
@@ -29,8 +30,6 @@ export interface HttpServerOptions {
   corsOrigins?: string[];
   logger?: Logger;
   metrics?: ServerMetrics;
-  /** Extra routes (e.g. the web page), mounted before GraphQL. */
-  routers?: express.Router[];
 }
 
 export interface RunningServer {
@@ -80,6 +79,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const apollo = new ApolloServer<RequestContext>({
     schema: loadSchema(),
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
     // The CLI owns shutdown (drain, persist, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
@@ -130,7 +130,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       response.type(registry.contentType).send(await registry.metrics());
     });
   }
-  for (const router of options.routers ?? []) app.use(router);
+  app.use(webPageRouter());
   app.use(graphiqlRouter(GRAPHQL_PATH));
   app.use(
     GRAPHQL_PATH,

@@ -1,4 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationRule } from 'graphql';
 
 /**
  * Every limit a request meets, with its default. Argument caps (`limit`, `first`, question length) live beside
@@ -14,14 +15,30 @@ export const REQUEST_LIMITS = {
   maxBodyBytes: 5 * 1024 * 1024,
 } as const;
 
-/** graphql-armor's validation rules and plugins: each rejection is a GraphQL error naming the limit. */
+/** graphql-armor's validation rules and plugins, and Apollo's parse options: each rejection is a GraphQL error naming the limit. */
 export function armorProtection() {
-  return new ApolloArmor({
+  const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: REQUEST_LIMITS.maxDepth, flattenFragments: true },
     maxAliases: { n: REQUEST_LIMITS.maxAliases },
-    maxTokens: { n: REQUEST_LIMITS.maxTokens },
+    // graphql-armor's Apollo token plugin parses in `parsingDidStart`, where any throw (its limit, or any plain
+    // syntax error) becomes a 500; graphql-js counts tokens in Apollo's own parse, whose errors are 400s.
+    maxTokens: { enabled: false },
     maxDirectives: { n: REQUEST_LIMITS.maxDirectives },
     costLimit: { maxCost: REQUEST_LIMITS.maxCost },
     blockFieldSuggestion: { enabled: true },
   }).protect();
+  return {
+    plugins,
+    validationRules: [...validationRules, knownOperationTypes],
+    parseOptions: { maxTokens: REQUEST_LIMITS.maxTokens },
+  };
 }
+
+/** graphql-js 16 notices a missing root type (`subscription`) only at execution, reported as INTERNAL_SERVER_ERROR. */
+const knownOperationTypes: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(new GraphQLError(`this API has no ${node.operation} operations`, { nodes: node }));
+    }
+  },
+});

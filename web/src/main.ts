@@ -1,0 +1,444 @@
+import './styles.css';
+import * as api from './api.js';
+import { ApiError, type Answer, type AskResult, type Edge } from './api.js';
+import { answerItem, summary } from './answers.js';
+import { byId, clear, formatCount, h } from './dom.js';
+import { ConceptGraph, linkId, type GraphAnswer } from './graph.js';
+import { SidePanel } from './panel.js';
+
+const MAX_YEAR_SPAN = 300;
+
+const questionInput = byId<HTMLInputElement>('question');
+const askForm = byId<HTMLFormElement>('ask-form');
+const askButton = byId<HTMLButtonElement>('ask-button');
+const askError = byId('ask-error');
+const answersStatus = byId('answers-status');
+const answersList = byId<HTMLOListElement>('answers');
+const graphStatus = byId('graph-status');
+const searchForm = byId<HTMLFormElement>('concept-search-form');
+const searchInput = byId<HTMLInputElement>('concept-search');
+const yearForm = byId<HTMLFormElement>('year-form');
+const yearFrom = byId<HTMLInputElement>('year-from');
+const yearTo = byId<HTMLInputElement>('year-to');
+const yearError = byId('year-error');
+const connectionBanner = byId('connection-banner');
+const modelBanner = byId('model-banner');
+const statsLine = byId('stats');
+
+type View = { kind: 'ask'; question: string } | { kind: 'search'; text: string } | null;
+
+const state = {
+  view: null as View,
+  years: null as number[] | null,
+  /** The answers on screen, by sentence key, for the side panel. */
+  answers: new Map<string, { index: number; answer: Answer }>(),
+  /** Bumped by every new ask or search, so a slow old response cannot overwrite a newer one. */
+  generation: 0,
+};
+
+const panel = new SidePanel(byId('side-heading'), byId('side-content'));
+const graph = new ConceptGraph(byId('graph'), {
+  onConcept: (id) => void expandConcept(id),
+  onLink: (source, target) => void openLink(source, target),
+  onAnswer: (index) => revealAnswer(index),
+}, byId('graph-placeholder'));
+// A handle for developers in the console and for the browser tests.
+(window as unknown as { kgqa: unknown }).kgqa = { graph, cy: graph.cy };
+
+// ---------- status helpers ----------
+
+function setStatus(target: HTMLElement, kind: 'hint' | 'loading' | 'empty' | 'error' | 'info', ...content: (Node | string)[]): void {
+  clear(target);
+  target.dataset.state = kind;
+  const paragraph = h('p', { class: kind === 'error' ? 'error-text' : kind });
+  if (kind === 'loading') paragraph.append(h('span', { class: 'spinner', 'aria-hidden': 'true' }));
+  paragraph.append(...content);
+  target.append(paragraph);
+  target.setAttribute('aria-busy', String(kind === 'loading'));
+}
+
+/** Turns any failure into words a reader can act on; shows the banner when the server is gone. */
+function describe(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'http') {
+      showConnectionProblem(error.kind === 'unreachable' ? `No answer from ${api.endpointUrl()}` : capitalize(error.message));
+      return error.kind === 'timeout' ? 'The server took too long to answer.' : 'The server could not be reached.';
+    }
+    if (error.code === 'MODEL_UNAVAILABLE') return 'This server runs without a QA model, so it cannot answer questions. You can still search and explore the graph.';
+    if (error.code === 'BAD_USER_INPUT') return `The server rejected the input: ${error.message}.`;
+    return `The server reported an error: ${error.message}`;
+  }
+  return `Something went wrong in the page: ${(error as Error).message}`;
+}
+
+function showConnectionProblem(detail: string): void {
+  byId('connection-detail').textContent = `${detail}. Check that kgqa serve is running, then try again.`;
+  connectionBanner.hidden = false;
+  statsLine.textContent = 'Server unreachable';
+}
+
+function connectionOk(): void {
+  if (connectionBanner.hidden) return;
+  connectionBanner.hidden = true;
+  // The server is back: refresh what was shown while it was away.
+  void loadOverview();
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ---------- overview: stats and the model warning ----------
+
+async function loadOverview(): Promise<void> {
+  try {
+    const { stats, model } = await api.fetchOverview();
+    connectionBanner.hidden = true;
+    statsLine.textContent = `${formatCount(stats.articles)} articles · ${formatCount(stats.sentences)} sentences · ${formatCount(stats.concepts)} concepts · ${formatCount(stats.edges)} links`;
+    clear(modelBanner);
+    if (!model) {
+      modelBanner.className = 'banner banner-info';
+      modelBanner.append(h('p', {}, h('strong', {}, 'No QA model: '), 'this server cannot answer questions. You can still search concepts and explore the graph.'));
+      modelBanner.hidden = false;
+    } else if (model.generated) {
+      modelBanner.className = 'banner banner-warning';
+      modelBanner.append(
+        h('p', {}, h('strong', {}, '⚠ Test model with random weights — the answers are NOT meaningful.')),
+        h(
+          'p',
+          {},
+          'This server runs a generated model (',
+          h('code', {}, model.description),
+          '). The page works, but the highlighted answers are arbitrary pieces of text, not what the documents say. Start kgqa with a trained QA model (--model DIR) for real answers.',
+        ),
+      );
+      modelBanner.hidden = false;
+    } else {
+      modelBanner.hidden = true;
+    }
+  } catch (error) {
+    describe(error);
+  }
+}
+
+// ---------- asking ----------
+
+async function askQuestion(question: string): Promise<void> {
+  askError.textContent = '';
+  questionInput.removeAttribute('aria-invalid');
+  if (question.trim() === '') {
+    askError.textContent = 'Type a question first.';
+    questionInput.setAttribute('aria-invalid', 'true');
+    questionInput.focus();
+    return;
+  }
+  const generation = ++state.generation;
+  state.view = { kind: 'ask', question };
+  const url = new URL(location.href);
+  url.searchParams.set('q', question);
+  history.replaceState(null, '', url);
+
+  askButton.disabled = true;
+  askButton.textContent = 'Asking…';
+  answersList.replaceChildren();
+  state.answers.clear();
+  setStatus(answersStatus, 'loading', 'Finding answers: reading the candidate sentences…');
+  setStatus(graphStatus, 'loading', 'Walking the graph from your question…');
+  const years = state.years;
+  const [asked, searched] = await Promise.allSettled([api.ask(question, years), api.search(question, years, 30)]);
+  if (generation !== state.generation) return;
+  askButton.disabled = false;
+  askButton.textContent = 'Ask';
+
+  if (asked.status === 'rejected') {
+    const message = describe(asked.reason);
+    if (asked.reason instanceof ApiError && asked.reason.code === 'BAD_USER_INPUT') {
+      askError.textContent = message;
+      questionInput.setAttribute('aria-invalid', 'true');
+      setStatus(answersStatus, 'error', 'No answers: fix the question above and ask again.');
+    } else {
+      setStatus(answersStatus, 'error', `No answers. ${message}`);
+    }
+  } else {
+    connectionOk();
+    // Keep the year filter honest even if the server lets a sentence from another year through.
+    const inYears = (a: Answer) => !years || (a.sentence.article.year !== null && years.includes(a.sentence.article.year));
+    const kept = asked.value.answers.filter(inYears);
+    showAnswers({ ...asked.value, answers: kept }, asked.value.answers.length - kept.length);
+  }
+
+  const badQuestion = asked.status === 'rejected' && asked.reason instanceof ApiError && asked.reason.code === 'BAD_USER_INPUT';
+  if (badQuestion) {
+    graph.clear();
+    showKnownYears([], 0);
+    setStatus(graphStatus, 'hint', 'No graph for a question the server rejected.');
+    showLinkList();
+    return;
+  }
+  if (asked.status === 'rejected' && searched.status === 'rejected') {
+    graph.clear();
+    showKnownYears([], 0);
+    setStatus(graphStatus, 'error', `No graph. ${describe(searched.reason)}`);
+    panel.hint('Nothing to show until the server answers.');
+    return;
+  }
+  const result = asked.status === 'fulfilled' ? asked.value : null;
+  const search = searched.status === 'fulfilled' ? searched.value : null;
+  if (!years) showKnownYears(search?.years ?? [], search?.links.length ?? 0);
+  const shown = [...state.answers.values()];
+  const answers = shown.map((a) => a.answer);
+  const questionConcepts = result?.concepts ?? search?.concepts ?? [];
+  const walkedEdges = answers.flatMap((a) => (a.edge ? [a.edge] : []));
+  const questionIds = new Set(questionConcepts.map((c) => c.id));
+  const concepts = [...questionConcepts, ...(search?.concepts ?? [])];
+  const edges = [...walkedEdges, ...(search?.links ?? [])];
+  const onScreen = new Set([...concepts, ...edges.flatMap((e) => [e.source, e.target])].map((c) => c.id));
+  const graphAnswers: GraphAnswer[] = shown.map(({ answer: a, index }) => ({
+    index,
+    conceptIds: a.edge
+      ? [a.edge.source.id, a.edge.target.id]
+      : a.sentence.concepts.map((c) => c.id).filter((id) => questionIds.has(id) || onScreen.has(id)),
+  }));
+  graph.show({
+    concepts,
+    edges,
+    question: questionIds,
+    walked: new Set(walkedEdges.map((e) => linkId(e.source.id, e.target.id))),
+    answers: graphAnswers,
+  });
+  if (graph.isEmpty) {
+    setStatus(graphStatus, 'empty', 'No concept of the graph appears in this question, so there is nothing to draw.');
+  } else {
+    setStatus(
+      graphStatus,
+      'info',
+      `${questionConcepts.length} question concept${questionConcepts.length === 1 ? '' : 's'} and the links around them${yearsLabel(years)}.`,
+      answers.length > 0 ? ' Orange lines led to the green answers.' : '',
+      ' Click a concept to add its neighbours, a line to read its sentences.',
+    );
+  }
+  showLinkList();
+}
+
+function showAnswers(result: AskResult, hiddenByYear: number): void {
+  clear(answersStatus);
+  answersStatus.dataset.state = result.answers.length > 0 ? 'answers' : 'empty';
+  answersStatus.setAttribute('aria-busy', 'false');
+  answersStatus.append(summary(result, (id) => void expandConcept(id)));
+  if (hiddenByYear > 0) {
+    answersStatus.append(h('p', { class: 'muted' }, `${hiddenByYear} answer${hiddenByYear === 1 ? '' : 's'} from articles outside the selected years hidden.`));
+  }
+  if (result.answers.length === 0) {
+    answersStatus.append(
+      h(
+        'p',
+        { class: 'empty' },
+        h('strong', {}, 'No answer found. '),
+        result.concepts.length === 0
+          ? 'None of the words in your question name a concept of the graph. Try the terms the articles use, or look for one with “Search concepts” above the graph.'
+          : state.years
+            ? 'No sentence linked to these concepts gave an answer in the selected years. Try all years or other words.'
+            : 'No sentence linked to these concepts gave an answer. Try other words.',
+      ),
+    );
+  }
+  result.answers.forEach((answer, index) => {
+    state.answers.set(answer.sentence.key, { index, answer });
+    answersList.append(
+      answerItem(answer, index, {
+        onLink: (edge) => void openLink(edge.source.id, edge.target.id),
+        onFocus: (i) => graph.focusAnswer(i),
+      }),
+    );
+  });
+}
+
+function revealAnswer(index: number): void {
+  const item = document.getElementById(`answer-${index + 1}`);
+  if (!item) return;
+  item.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  item.focus({ preventScroll: true });
+  item.classList.remove('flash');
+  void item.offsetWidth;
+  item.classList.add('flash');
+}
+
+// ---------- exploring the graph ----------
+
+async function searchConcepts(text: string): Promise<void> {
+  if (text.trim() === '') {
+    setStatus(graphStatus, 'error', 'Type a word to search concepts.');
+    searchInput.focus();
+    return;
+  }
+  const generation = ++state.generation;
+  state.view = { kind: 'search', text };
+  setStatus(graphStatus, 'loading', `Searching concepts for “${text}”…`);
+  try {
+    const result = await api.search(text, state.years, 40);
+    if (generation !== state.generation) return;
+    connectionOk();
+    if (!state.years) showKnownYears(result.years, result.links.length);
+    graph.show({ concepts: result.concepts, edges: result.links, question: new Set(result.concepts.map((c) => c.id)), walked: new Set(), answers: [] });
+    if (result.concepts.length === 0) {
+      setStatus(graphStatus, 'empty', `No concept matches “${text}”. Try another word, e.g. one from an answer's sentence.`);
+    } else {
+      setStatus(
+        graphStatus,
+        'info',
+        `Found ${result.concepts.map((c) => c.name).join(', ')} (orange) and ${result.links.length} link${result.links.length === 1 ? '' : 's'}${yearsLabel(state.years)}. Click a concept to add its neighbours, a line to read its sentences.`,
+      );
+    }
+    showLinkList();
+  } catch (error) {
+    if (generation !== state.generation) return;
+    setStatus(graphStatus, 'error', `Search failed. ${describe(error)}`);
+  }
+}
+
+async function expandConcept(id: string): Promise<void> {
+  const name = graph.concepts().find((c) => c.id === id)?.name ?? id;
+  graph.chooseConcept(id);
+  panel.loading(name, `Loading the neighbours of “${name}”…`);
+  try {
+    const found = await api.conceptNeighbours(id, 12);
+    connectionOk();
+    if (!found) {
+      panel.error(name, 'This concept is no longer in the graph.');
+      return;
+    }
+    const years = state.years;
+    const edges = years ? found.edges.filter((e) => e.years.some((y) => years.includes(y))) : found.edges;
+    const added = graph.expand(id, edges);
+    graph.chooseConcept(id);
+    panel.concept(found.concept, added, found.totalCount, edges, (edge) => void openLink(edge.source.id, edge.target.id));
+    setStatus(graphStatus, 'info', `Added ${added} link${added === 1 ? '' : 's'} around “${found.concept.name}” (its ${edges.length} strongest of ${found.totalCount}).`);
+  } catch (error) {
+    panel.error(name, `Could not load the neighbours. ${describe(error)}`);
+  }
+}
+
+async function openLink(source: string, target: string): Promise<void> {
+  graph.chooseLink(source, target);
+  const names = graph.concepts();
+  const title = `${names.find((c) => c.id === source)?.name ?? source} — ${names.find((c) => c.id === target)?.name ?? target}`;
+  panel.loading(title, 'Loading the sentences of this link…');
+  try {
+    const edge = await api.edgeSentences(source, target, 20);
+    connectionOk();
+    if (!edge) {
+      panel.error(title, 'These two concepts are not linked (any more).');
+      return;
+    }
+    panel.link(edge, {
+      answerFor: (key) => state.answers.get(key),
+      walked: graph.isWalked(source, target),
+      years: state.years,
+      onBack: () => {
+        graph.chooseLink(null);
+        showLinkList();
+      },
+      onAnswer: revealAnswer,
+    });
+  } catch (error) {
+    panel.error(title, `Could not load the sentences. ${describe(error)}`);
+  }
+}
+
+function showLinkList(): void {
+  const answersOf = (edge: Edge) =>
+    [...state.answers.values()].filter(({ answer }) => answer.edge && linkId(answer.edge.source.id, answer.edge.target.id) === linkId(edge.source.id, edge.target.id)).map(({ index }) => index);
+  panel.links(graph.links(), (edge) => (graph.isWalked(edge.source.id, edge.target.id) ? answersOf(edge) : []), (edge) => void openLink(edge.source.id, edge.target.id));
+}
+
+// ---------- the year filter ----------
+
+function yearsLabel(years: number[] | null): string {
+  if (!years) return '';
+  const first = years[0];
+  const last = years[years.length - 1];
+  return first === last ? ` in the selected years (${first})` : ` in the selected years (${first}–${last})`;
+}
+
+/** Tells which years the articles behind the current graph come from, so the filter is not a guess. */
+function showKnownYears(years: number[], links: number): void {
+  const hint = byId('year-hint');
+  const list = byId('known-years');
+  list.replaceChildren(...years.map((y) => h('option', { value: y })));
+  if (links === 0) hint.textContent = '';
+  else if (years.length === 0) hint.textContent = 'The articles behind this graph have no publication year, so a year filter hides them all.';
+  else if (years.length === 1) hint.textContent = `The articles behind this graph are from ${years[0]}.`;
+  else hint.textContent = `The articles behind this graph are from ${years.join(', ')}.`;
+}
+
+function readYears(): number[] | null | 'invalid' {
+  yearError.textContent = '';
+  const parse = (input: HTMLInputElement) => (input.value.trim() === '' ? null : Number(input.value));
+  let from = parse(yearFrom);
+  let to = parse(yearTo);
+  for (const [value, input] of [[from, yearFrom], [to, yearTo]] as const) {
+    input.removeAttribute('aria-invalid');
+    if (value !== null && (!Number.isInteger(value) || value < 1000 || value > 9999)) {
+      yearError.textContent = 'A year is four digits, like 2003.';
+      input.setAttribute('aria-invalid', 'true');
+      return 'invalid';
+    }
+  }
+  if (from === null && to === null) return null;
+  from ??= to!;
+  to ??= from;
+  if (from > to) {
+    yearError.textContent = 'The first year must not be after the second.';
+    yearFrom.setAttribute('aria-invalid', 'true');
+    return 'invalid';
+  }
+  if (to - from > MAX_YEAR_SPAN) {
+    yearError.textContent = `Choose at most ${MAX_YEAR_SPAN} years.`;
+    return 'invalid';
+  }
+  return Array.from({ length: to - from + 1 }, (_, i) => from! + i);
+}
+
+function applyYears(years: number[] | null): void {
+  state.years = years;
+  const view = state.view;
+  if (view?.kind === 'ask') void askQuestion(view.question);
+  else if (view?.kind === 'search') void searchConcepts(view.text);
+  else setStatus(graphStatus, 'hint', years ? `Showing only ${years[0]}–${years[years.length - 1]}. Ask a question or search concepts.` : 'Showing all years.');
+}
+
+// ---------- wiring ----------
+
+askForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void askQuestion(questionInput.value);
+});
+questionInput.addEventListener('input', () => {
+  if (questionInput.value.trim() !== '') {
+    askError.textContent = '';
+    questionInput.removeAttribute('aria-invalid');
+  }
+});
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void searchConcepts(searchInput.value);
+});
+yearForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const years = readYears();
+  if (years !== 'invalid') applyYears(years);
+});
+byId('year-clear').addEventListener('click', () => {
+  yearFrom.value = '';
+  yearTo.value = '';
+  readYears();
+  applyYears(null);
+});
+byId('connection-retry').addEventListener('click', () => void loadOverview());
+
+void loadOverview();
+const initial = new URL(location.href).searchParams.get('q');
+if (initial) {
+  questionInput.value = initial;
+  void askQuestion(initial);
+}
