@@ -33,13 +33,18 @@ export async function ingestPaths(
   }
 }
 
+/** Control characters shown escaped, so each rejection stays on one line (a JSON error quotes the source's newlines). */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f]/g, (character) => JSON.stringify(character).slice(1, -1));
+}
+
 export function formatSummary(summary: IngestSummary): string {
   const count = (outcome: string) => summary.accepted.filter((a) => a.outcome === outcome).length;
   const lines = [
     `ingested ${summary.accepted.length} documents (${count('created')} new, ${count('replaced')} replaced, ${count('unchanged')} unchanged) in ${summary.seconds.toFixed(2)} s`,
     `store: ${summary.stats.articles} articles, ${summary.stats.sentences} sentences, ${summary.stats.concepts} concepts, ${summary.stats.edges} edges`,
     `rejected: ${summary.rejected.length} documents`,
-    ...summary.rejected.map((r) => `  ${r.origin}${r.id ? ` (${r.id})` : ''}: ${r.reason}`),
+    ...summary.rejected.map((r) => oneLine(`  ${r.origin}${r.id ? ` (${r.id})` : ''}: ${r.reason}`)),
   ];
   return lines.join('\n');
 }

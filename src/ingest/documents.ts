@@ -53,10 +53,19 @@ export function toDocument(fields: DocumentFields, origin: string): DocumentResu
   return { document: { id, title, year, paragraphs, origin } };
 }
 
-/** Blank lines separate paragraphs; single newlines inside one are soft wraps. */
+/**
+ * Blank lines separate paragraphs; single newlines inside one are soft wraps. Lines are trimmed and joined: a regex
+ * for "spaces, newline, spaces" retries a long run of spaces from every position (40,000 spaces took 3.5 s).
+ */
 export function splitParagraphs(text: string): string[] {
   return text
     .split(/\n[ \t]*\n/)
-    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+    .map((p) =>
+      p
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0)
+        .join(' '),
+    )
     .filter((p) => p.length > 0);
 }

@@ -46,6 +46,10 @@ export async function readDocumentFile(path: string): Promise<DocumentResult[]> 
 }
 
 function decodeText(bytes: Buffer): string {
+  // UTF-16 text is full of NUL bytes: name the encoding rather than call it binary.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error('not UTF-8 text (UTF-16: save it as UTF-8)');
+  }
   if (bytes.subarray(0, 8192).includes(0)) throw new Error('binary file (contains NUL bytes)');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');

@@ -14,7 +14,7 @@ import { resolvers } from '../resolvers/index.js';
 import { writeAuthorizationPlugin } from './auth.js';
 import { graphiqlRouter } from './graphiql.js';
 import { webPageRouter } from './web-page.js';
-import { armorProtection, REQUEST_LIMITS } from './limits.js';
+import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
 import type { ServerMetrics } from './metrics.js';
 import { createRequestContext, type RequestContext, type Services } from './request-context.js';
@@ -80,6 +80,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     schema: loadSchema(),
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
+    formatError: clientErrorCodes,
     allowBatchedHttpRequests: false,
     // The CLI owns shutdown (drain, persist, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,

@@ -1,5 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 
 /**
  * Every limit a request meets, with its default. Argument caps (`limit`, `first`, question length) live beside
@@ -42,3 +42,21 @@ const knownOperationTypes: ValidationRule = (context) => ({
     }
   },
 });
+
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
+
+/**
+ * Apollo codes an error it cannot classify INTERNAL_SERVER_ERROR even when the client caused it: graphql-js giving up
+ * after 50 bad variable values, or a request error Apollo itself answers with a 4xx (a persisted-query hash that does
+ * not match the query). Clients would read those as the server's fault; they get BAD_USER_INPUT and BAD_REQUEST.
+ */
+export function clientErrorCodes(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  const status = ((error as GraphQLError | null)?.extensions?.http as { status?: number } | undefined)?.status;
+  const code = formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)
+    ? 'BAD_USER_INPUT'
+    : status !== undefined && status >= 400 && status < 500
+      ? 'BAD_REQUEST'
+      : null;
+  return code ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted;
+}
