@@ -57,7 +57,10 @@ export class AnswerService {
 
   async answer(requests: readonly AnswerRequest[]): Promise<ResolvedAnswer[]> {
     let mark = performance.now();
-    const scopes = await Promise.all(requests.map((r) => this.scope(r.question)));
+    // One scope per distinct question: an ask's 20 requests share one, and scope() asks the store for its version.
+    const scopeOf = new Map<string, Promise<string>>();
+    for (const { question } of requests) if (!scopeOf.has(question)) scopeOf.set(question, this.scope(question));
+    const scopes = await Promise.all(requests.map((r) => scopeOf.get(r.question)!));
     const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], sentenceKey: r.sentenceKey })));
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));

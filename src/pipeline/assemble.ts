@@ -24,6 +24,12 @@ export interface BatchRow {
   context: readonly number[];
 }
 
+/** Tokens a row takes once assembled: the question cut to its maximum, the sentence to what room is left. */
+export function rowLength(questionLength: number, contextLength: number, options: AssembleOptions): number {
+  const kept = Math.min(questionLength, options.maxQuestionTokens);
+  return kept + Math.min(contextLength, Math.max(0, options.maxSequenceLength - kept - 3)) + 3;
+}
+
 /**
  * `[CLS] question [SEP] sentence [SEP]` for every row, padded to the longest, written straight into the
  * typed arrays onnxruntime takes, so no per-token objects are allocated.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { assembleBatch } from './assemble.js';
+import { assembleBatch, rowLength, type AssembleOptions } from './assemble.js';
+import { planBatches } from './batch-plan.js';
 import { QaSession } from './infer.js';
 import { openModelDir, type ModelDir, type ModelVariant } from './model-dir.js';
 import { bestSpan } from './select.js';
@@ -12,6 +13,11 @@ export interface ReaderOptions {
   /** Longest answer, in tokens. */
   maxAnswerTokens?: number;
   maxQuestionTokens?: number;
+  /**
+   * Fixed cost of one onnxruntime run, in tokens' worth of compute: rows are read in batches of similar
+   * length whenever padding them to a common length would cost more than that (see planBatches).
+   */
+  runCostTokens?: number;
 }
 
 export interface ReadSpan {
@@ -29,8 +35,11 @@ export interface ReadTimings {
 }
 
 export const DEFAULT_MAX_ANSWER_TOKENS = 30;
+export const DEFAULT_RUN_COST_TOKENS = 16;
 
-/** The extractive reader: assemble every candidate into one batch, infer once, select a span per candidate. */
+type ReadRow = { question: TokenizedText; sentence: TokenizedText };
+
+/** The extractive reader: assemble the candidates into batches of similar length, infer, select a span per candidate. */
 export class QaReader {
   private constructor(
     readonly model: ModelDir,
@@ -40,6 +49,7 @@ export class QaReader {
     readonly fingerprint: string,
     private readonly maxAnswerTokens: number,
     private readonly maxQuestionTokens: number,
+    private readonly runCostTokens: number,
   ) {}
 
   static async load(dir: string, options: ReaderOptions = {}): Promise<QaReader> {
@@ -60,22 +70,42 @@ export class QaReader {
       fingerprint,
       options.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS,
       options.maxQuestionTokens ?? 64,
+      options.runCostTokens ?? DEFAULT_RUN_COST_TOKENS,
     );
   }
 
-  /** One batched inference over every (question, sentence) row; a span per row (null when a sentence has no tokens). */
-  async read(rows: readonly { question: TokenizedText; sentence: TokenizedText }[], timings?: ReadTimings): Promise<(ReadSpan | null)[]> {
-    if (rows.length === 0) return [];
+  /** A span per (question, sentence) row (null when a sentence has no tokens), read in as few runs as pays. */
+  async read(rows: readonly ReadRow[], timings?: ReadTimings): Promise<(ReadSpan | null)[]> {
+    const planning = performance.now();
+    const options = this.assembleOptions();
+    const lengths = rows.map((row) => rowLength(row.question.ids.length, row.sentence.ids.length, options));
+    const batches = planBatches(lengths, this.runCostTokens);
+    if (timings) timings.assembleMs += performance.now() - planning;
+    const spans: (ReadSpan | null)[] = rows.map(() => null);
+    for (const batch of batches) {
+      const read = await this.readBatch(batch.map((i) => rows[i]), options, timings);
+      batch.forEach((row, j) => (spans[row] = read[j]));
+    }
+    return spans;
+  }
+
+  private assembleOptions(): AssembleOptions {
+    const { special, maxSequenceLength } = this.tokenizer;
+    return { ...special, maxSequenceLength, maxQuestionTokens: this.maxQuestionTokens };
+  }
+
+  /** One batched inference over the rows, padded to the longest. */
+  private async readBatch(rows: readonly ReadRow[], options: AssembleOptions, timings?: ReadTimings): Promise<(ReadSpan | null)[]> {
     let mark = performance.now();
     const lap = (field: keyof ReadTimings) => {
       const now = performance.now();
       if (timings) timings[field] += now - mark;
       mark = now;
     };
-    const { special, specialIds, maxSequenceLength } = this.tokenizer;
+    const { specialIds } = this.tokenizer;
     const batch = assembleBatch(
       rows.map((row) => ({ question: row.question.ids, context: row.sentence.ids })),
-      { ...special, maxSequenceLength, maxQuestionTokens: this.maxQuestionTokens },
+      options,
     );
     lap('assembleMs');
     const { startLogits, endLogits } = await this.session.run(batch);

@@ -1,5 +1,6 @@
 import { canonicalEdge, edgeId, type ConceptRecord, type EdgeKey, type SentenceRecord } from '../domain.js';
 import type { RequestContext } from '../server/request-context.js';
+import { retrievalMemo } from './retrieval-memo.js';
 
 export interface RetrievalOptions {
   /** Sentences handed to the reader. */
@@ -33,6 +34,13 @@ export function terms(text: string): string[] {
  * plus a bonus per question concept mentioned), so a question naming one concept still finds its sentence.
  */
 export async function retrieveCandidates(context: RequestContext, question: string, options: RetrievalOptions): Promise<Retrieval> {
+  const { store } = context.services;
+  const key = JSON.stringify([question, options.candidates, options.years]);
+  // Memoized per corpus version: the same question on the same corpus retrieves the same sentences.
+  return retrievalMemo<Retrieval>(store).get(await store.corpusVersion(), key, () => walkAndRank(context, question, options));
+}
+
+async function walkAndRank(context: RequestContext, question: string, options: RetrievalOptions): Promise<Retrieval> {
   const { loaders, services } = context;
   const matchedIds = (await services.questionConcepts.match(question)).slice(0, MAX_QUESTION_CONCEPTS);
   const concepts = (await Promise.all(matchedIds.map((id) => loaders.concept.load(id)))).filter((c): c is ConceptRecord => c !== null);

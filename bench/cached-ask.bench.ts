@@ -1,0 +1,83 @@
+/**
+ * Latency of a cached `ask` over HTTP against the cheapest query the same server answers, `{ __typename }`:
+ * an in-process server on the CORD-19 sample, the answer cache warmed, then the queries alternated one request
+ * at a time from a sequential keep-alive client (autocannon is not installed), p50 and p99 of each. A third
+ * series forgets the memoized retrieval before each request: cached ask as it was before retrieval was memoized.
+ *
+ *   node dist/bench/cached-ask.bench.js [--preset tiny | --model DIR] [--requests 3000] [--question TEXT]
+ */
+import { parseArgs } from 'node:util';
+import { MemoryAnswerCache } from '../src/pipeline/answer-cache.js';
+import { AnswerService } from '../src/pipeline/answer-service.js';
+import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
+import { QaReader } from '../src/pipeline/reader.js';
+import { startHttpServer } from '../src/server/http-server.js';
+import { createServices } from '../src/server/services.js';
+import { loadQuestionSet } from './question-set.js';
+import { ingestCord19Sample } from './support/corpus.js';
+import { benchModelDir } from './support/models.js';
+import { loadReport, ms, quantile } from './support/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    preset: { type: 'string' },
+    requests: { type: 'string', default: '3000' },
+    question: { type: 'string' },
+  },
+});
+const requests = Number(args.requests);
+// The model only runs while warming; a cache hit costs the same whatever its size.
+const reader = await QaReader.load(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
+const store = await ingestCord19Sample(reader.tokenizer);
+const answers = new AnswerService(store, reader, new MemoryAnswerCache());
+const server = await startHttpServer(createServices(store, { answers }), { port: 0 });
+const question = args.question ?? loadQuestionSet()[3].question;
+
+// What a client asks for: the answers with their sentence and article.
+const ASK = JSON.stringify({
+  query: `query($q: String!) { ask(question: $q, limit: 5) { answers { text score cached sentence { key text article { title } } } } }`,
+  variables: { q: question },
+});
+const TYPENAME = JSON.stringify({ query: '{ __typename }' });
+
+async function post(body: string): Promise<{ ms: number; json: any }> {
+  const started = performance.now();
+  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const json = await response.json();
+  return { ms: performance.now() - started, json };
+}
+
+const first = await post(ASK);
+if (first.json.errors) throw new Error(JSON.stringify(first.json.errors));
+const warmed = await post(ASK);
+const answered = warmed.json.data.ask.answers as { cached: boolean }[];
+if (answered.length === 0 || !answered.every((a) => a.cached)) throw new Error('the answers are not served from the cache after warming');
+const readsAfterWarming = answers.timings.reads;
+
+// Warm-up of the HTTP path and the JIT, then one request of each kind in turn, so load hits both alike.
+for (let i = 0; i < 200; i++) await post(i % 2 ? ASK : TYPENAME);
+console.log(`question "${question}", ${requests} requests of each kind; before: ${loadReport()}`);
+const times = { ask: [] as number[], typename: [] as number[], unmemoized: [] as number[] };
+for (let i = 0; i < requests; i++) {
+  times.ask.push((await post(ASK)).ms);
+  times.typename.push((await post(TYPENAME)).ms);
+  retrievalMemo(store).clear();
+  times.unmemoized.push((await post(ASK)).ms);
+}
+if (answers.timings.reads !== readsAfterWarming) throw new Error('the model ran while measuring: the cache missed');
+
+console.log(`after: ${loadReport()}`);
+const row = (name: string, values: number[]) =>
+  console.log(
+    `${name}: p50 ${ms(quantile(values, 0.5))}, p99 ${ms(quantile(values, 0.99))}; ` +
+      `ratio to { __typename } ${(quantile(values, 0.5) / quantile(times.typename, 0.5)).toFixed(2)}× at p50, ` +
+      `${(quantile(values, 0.99) / quantile(times.typename, 0.99)).toFixed(2)}× at p99`,
+  );
+row('{ __typename }', times.typename);
+row('cached ask', times.ask);
+row('cached ask, retrieval not memoized', times.unmemoized);
+console.log(`first (uncached) ask ${ms(first.ms)}; model runs while measuring: 0`);
+
+await server.close();
+await reader.close();

@@ -1,0 +1,20 @@
+/** Model folders for the benchmarks: `--model DIR`, or `--preset NAME` generated once under /tmp. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isPresetName, PRESET_NAMES, type PresetName } from '../../src/model/presets.js';
+import { QUANTIZED_MODEL_FILE, writeModelDir } from '../../src/model/write-model-dir.js';
+
+export const BENCH_MODELS_DIR = '/tmp/kgqa-models';
+
+/** The model folder to use; a preset is generated (seed 42, with int8) into /tmp/kgqa-models/<preset> if missing. */
+export function benchModelDir(options: { model?: string; preset?: string }, fallback: PresetName): string {
+  if (options.model) return options.model;
+  const preset = options.preset ?? fallback;
+  if (!isPresetName(preset)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
+  const dir = join(BENCH_MODELS_DIR, preset);
+  if (!existsSync(join(dir, QUANTIZED_MODEL_FILE))) {
+    console.error(`generating ${preset} into ${dir} ...`);
+    writeModelDir({ preset, outDir: dir, seed: 42, quantized: true });
+  }
+  return dir;
+}
