@@ -62,6 +62,13 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     );
   });
 
+  it('filters by year: the CORD-19 sample has no years, so a year filter leaves nothing to read', async () => {
+    const response = await graphql(server.url, 'query { ask(question: "coronavirus main proteinase", years: [2003]) { candidates { key } answers { text } } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data.ask.candidates).toEqual([]);
+    expect(response.data.ask.answers).toEqual([]);
+  });
+
   it('turns bad questions into clear errors or empty answers, never a crash', async () => {
     const empty = await graphql(server.url, ASK, { q: '   ' });
     expect(empty.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

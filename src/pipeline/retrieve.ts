@@ -74,9 +74,14 @@ async function walkAndRank(context: RequestContext, question: string, options: R
     for (const { key, score } of list) if (!via.has(key)) via.set(key, { edge: walked[i].edge, edgeScore: score });
   });
   for (const key of mentioning.flat()) if (!via.has(key)) via.set(key, { edge: null, edgeScore: 0 });
-  const sentences = (await Promise.all([...via.keys()].map((key) => loaders.sentence.load(key)))).filter(
+  let sentences = (await Promise.all([...via.keys()].map((key) => loaders.sentence.load(key)))).filter(
     (s): s is SentenceRecord => s !== null,
   );
+  if (options.years && options.years.length > 0) {
+    // Edges were filtered by their years; sentences reached through a concept alone are filtered by their article's.
+    const articles = await Promise.all(sentences.map((s) => loaders.article.load(s.articleId)));
+    sentences = sentences.filter((_, i) => articles[i]?.year != null && options.years!.includes(articles[i]!.year!));
+  }
   return { concepts, candidates: rankLexically(question, concepts, sentences, via).slice(0, options.candidates) };
 }
 
