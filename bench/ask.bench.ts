@@ -151,7 +151,9 @@ for (let round = 0; round < rounds; round++) {
     const shift = (index + round) % runs.length;
     for (const [name, run] of [...runs.slice(shift), ...runs.slice(0, shift)]) pass.set(name, pass.get(name)! + (await run()));
     retrievalMs.push(await timeRetrieval(q));
+    process.stderr.write(`\rround ${round + 1}: question ${index + 1}/${questions.length}`);
   }
+  process.stderr.write('\n');
   baselinePassMs.push(pass.get('baseline')!);
   for (const c of configs) c.passMs.push(pass.get(c.name)!);
   console.log(`round ${round + 1}: transformers.js ${ms(pass.get('baseline')!)}, ${configs.map((c) => `${c.name} ${ms(c.passMs[round])}`).join(', ')}; ${loadReport()}`);

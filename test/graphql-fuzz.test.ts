@@ -9,6 +9,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST_LIMITS } from '../src/server/limits.js';
 import { graphql, repoRoot, runCli, startServer, temporaryDir, type ServerProcess } from './support/cli.js';
 import { fetchStats } from './support/corpus.js';
 import { generateTinyModel } from './support/model.js';
@@ -19,7 +20,6 @@ const REQUESTS = Number(process.env.KGQA_FUZZ_REQUESTS ?? 5_200);
 const IN_FLIGHT = 8;
 /** Never sent by the fuzzer: every mutation it makes must be refused. */
 const API_KEY = 'fuzz-secret-never-sent';
-const BODY_LIMIT = 5 * 1024 * 1024;
 
 interface FuzzRequest {
   method: string;
@@ -396,7 +396,7 @@ const GENERATORS: Record<string, { weight: number; make: Generator }> = {
 
 /** A few bodies past the 5 MB limit, spread through the run rather than drawn, since each costs megabytes. */
 function oversized(rng: Rng): FuzzRequest {
-  const size = BODY_LIMIT + rng.logInt(1, 1024 * 1024);
+  const size = REQUEST_LIMITS.maxBodyBytes + rng.logInt(1, 1024 * 1024);
   const shape = rng.int(0, 2);
   if (shape === 0) return postQuery(`{ search(text: "${'x'.repeat(size)}") { links { rank } } }`);
   if (shape === 1) return postQuery('query S($y: [Int!]) { search(text: "SARS", years: $y) { years } }', { y: Array.from({ length: size / 5 }, () => 2020) });
