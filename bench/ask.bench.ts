@@ -17,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { MemoryAnswerCache } from '../src/pipeline/answer-cache.js';
 import { AnswerService, emptyTimings, type PipelineTimings } from '../src/pipeline/answer-service.js';
 import type { ModelVariant } from '../src/pipeline/model-dir.js';
-import { QaReader } from '../src/pipeline/reader.js';
+import { rowLength } from '../src/pipeline/assemble.js';
+import { planBatches } from '../src/pipeline/batch-plan.js';
+import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
 import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
 import { createRequestContext, type Services } from '../src/server/request-context.js';
@@ -133,6 +135,25 @@ async function timeRetrieval(q: RetrievedQuestion): Promise<number> {
 console.log(`model ${modelDir} (${fp32Reader.model.description})`);
 console.log(`${questions.length} questions, ${sum(questions.map((q) => q.candidates.length))} candidates, ${threads} threads, ${rounds} rounds, answers up to ${maxAnswerTokens} tokens`);
 console.log(`before: ${loadReport()}`);
+console.log(tokenAccounting());
+
+/** Tokens a pass over the 20 candidates computes: real ones, padded to one batch, and in batches by length. */
+function tokenAccounting(): string {
+  const { special, maxSequenceLength } = fp32Reader.tokenizer;
+  const options = { ...special, maxSequenceLength, maxQuestionTokens: 64 };
+  let real = 0;
+  let oneBatch = 0;
+  let planned = 0;
+  for (const q of questions) {
+    const questionLength = fp32Reader.tokenizer.tokenize(q.normalized).ids.length;
+    const lengths = q.candidates.map((s) => rowLength(questionLength, fp32Reader.tokenizer.tokenize(s.text).ids.length, options));
+    if (lengths.length === 0) continue;
+    real += sum(lengths);
+    oneBatch += lengths.length * Math.max(...lengths);
+    for (const batch of planBatches(lengths, DEFAULT_RUN_COST_TOKENS)) planned += batch.length * Math.max(...batch.map((i) => lengths[i]));
+  }
+  return `tokens per pass over all 20 candidates: ${real} real; ${oneBatch} (${(oneBatch / real).toFixed(2)}×) as one padded batch per question; ${planned} (${(planned / real).toFixed(2)}×) in batches by length`;
+}
 
 // Warm-up: first runs allocate arenas and tune kernels.
 await timeBaseline(questions[0], -1);

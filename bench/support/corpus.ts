@@ -11,7 +11,6 @@ import { retrieveCandidates } from '../../src/pipeline/retrieve.js';
 import type { WordPieceTokenizer } from '../../src/pipeline/tokenize.js';
 import { packageRoot } from '../../src/paths.js';
 import { createRequestContext, type Services } from '../../src/server/request-context.js';
-import { createServices } from '../../src/server/services.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { loadQuestionSet, type FactoidQuestion } from '../question-set.js';
 
@@ -49,4 +48,3 @@ export async function retrieveQuestionSet(services: Services, k: number): Promis
   return retrieved;
 }
 
-export { createServices };
