@@ -32,7 +32,8 @@ describe('AnswerService', () => {
   it('runs the model once for concurrent identical questions, then answers from the cache', async () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
     const question = normalizeQuestion('Which residues form the catalytic dyad?');
-    const requests = keys.map((sentenceKey) => ({ question, sentenceKey }));
+    const corpusVersion = await store.corpusVersion();
+    const requests = keys.map((sentenceKey) => ({ question, sentenceKey, corpusVersion }));
     expect((await store.getSentenceTokens(keys)).every((t) => t === null)).toBe(true);
 
     const [a, b] = await Promise.all([service.answer(requests), service.answer(requests)]);
@@ -51,12 +52,15 @@ describe('AnswerService', () => {
 
   it('reads a different question or a changed corpus afresh', async () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
-    const requests = (q: string) => keys.map((sentenceKey) => ({ question: normalizeQuestion(q), sentenceKey }));
-    await service.answer(requests('What is the main protease?'));
-    await service.answer(requests('Where does the protease cut?'));
+    const requests = async (q: string) => {
+      const corpusVersion = await store.corpusVersion();
+      return keys.map((sentenceKey) => ({ question: normalizeQuestion(q), sentenceKey, corpusVersion }));
+    };
+    await service.answer(await requests('What is the main protease?'));
+    await service.answer(await requests('Where does the protease cut?'));
     expect(service.timings.reads).toBe(2);
     await ingestDocuments(store, [{ document: { id: 'new-doc', title: 'New', year: 2020, paragraphs: ['The main protease is a dimer.'], origin: 'test' } }]);
-    const afterIngest = await service.answer(requests('What is the main protease?'));
+    const afterIngest = await service.answer(await requests('What is the main protease?'));
     expect(service.timings.reads).toBe(3);
     expect(afterIngest.every((r) => !r.cached)).toBe(true);
   });

@@ -9,6 +9,8 @@ export interface AnswerRequest {
   /** Normalized question text (see normalizeQuestion); also what the reader reads. */
   question: string;
   sentenceKey: string;
+  /** The corpus version the sentence was retrieved at: the cache scope, so one request reads the version once. */
+  corpusVersion: string;
 }
 
 export interface ResolvedAnswer {
@@ -51,16 +53,13 @@ export class AnswerService {
   ) {}
 
   /** Cache scope: answers of another corpus version or another model are never reused. */
-  async scope(question: string): Promise<string> {
-    return `${await this.store.corpusVersion()}:${this.reader.fingerprint}:${questionDigest(question)}`;
+  scope({ question, corpusVersion }: AnswerRequest): string {
+    return `${corpusVersion}:${this.reader.fingerprint}:${questionDigest(question)}`;
   }
 
   async answer(requests: readonly AnswerRequest[]): Promise<ResolvedAnswer[]> {
     let mark = performance.now();
-    // One scope per distinct question: an ask's 20 requests share one, and scope() asks the store for its version.
-    const scopeOf = new Map<string, Promise<string>>();
-    for (const { question } of requests) if (!scopeOf.has(question)) scopeOf.set(question, this.scope(question));
-    const scopes = await Promise.all(requests.map((r) => scopeOf.get(r.question)!));
+    const scopes = requests.map((r) => this.scope(r));
     const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], sentenceKey: r.sentenceKey })));
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));

@@ -9,6 +9,8 @@ export interface RetrievalOptions {
 }
 
 export interface Retrieval {
+  /** The corpus version retrieved from. */
+  corpusVersion: string;
   concepts: ConceptRecord[];
   /** Best first; each with the edge that led to it. */
   candidates: { sentence: SentenceRecord; edge: EdgeKey | null; score: number }[];
@@ -37,10 +39,11 @@ export async function retrieveCandidates(context: RequestContext, question: stri
   const { store } = context.services;
   const key = JSON.stringify([question, options.candidates, options.years]);
   // Memoized per corpus version: the same question on the same corpus retrieves the same sentences.
-  return retrievalMemo<Retrieval>(store).get(await store.corpusVersion(), key, () => walkAndRank(context, question, options));
+  const corpusVersion = await store.corpusVersion();
+  return retrievalMemo<Retrieval>(store).get(corpusVersion, key, async () => ({ corpusVersion, ...(await walkAndRank(context, question, options)) }));
 }
 
-async function walkAndRank(context: RequestContext, question: string, options: RetrievalOptions): Promise<Retrieval> {
+async function walkAndRank(context: RequestContext, question: string, options: RetrievalOptions): Promise<Omit<Retrieval, 'corpusVersion'>> {
   const { loaders, services } = context;
   const matchedIds = (await services.questionConcepts.match(question)).slice(0, MAX_QUESTION_CONCEPTS);
   const concepts = (await Promise.all(matchedIds.map((id) => loaders.concept.load(id)))).filter((c): c is ConceptRecord => c !== null);

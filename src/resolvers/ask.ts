@@ -26,7 +26,7 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
   // Concepts are matched on the question as typed: acronyms such as SARS only match in capitals.
   const retrieval = await retrieveCandidates(context, question, { candidates: qa.candidates, years: years ?? null });
   const resolved = await Promise.all(
-    retrieval.candidates.map(({ sentence }) => loader.load({ question: normalized, sentenceKey: sentence.key })),
+    retrieval.candidates.map(({ sentence }) => loader.load({ question: normalized, sentenceKey: sentence.key, corpusVersion: retrieval.corpusVersion })),
   );
   const answers: AnswerParent[] = retrieval.candidates.flatMap(({ sentence, edge }, i) => {
     const { span, cached } = resolved[i];

@@ -40,7 +40,7 @@ export function createLoaders(store: GraphStore, answers: AnswerService | null):
     answer:
       answers &&
       new DataLoader((requests) => answers.answer(requests), {
-        cacheKeyFn: ({ question, sentenceKey }) => `${question}\u0000${sentenceKey}`,
+        cacheKeyFn: ({ question, sentenceKey, corpusVersion }) => `${corpusVersion}\u0000${question}\u0000${sentenceKey}`,
       }),
   };
 }
