@@ -4,7 +4,8 @@
  *   a 3-master/3-replica Redis Cluster (loading the vocabulary is not timed);
  * - Redis commands and round trips (socket reads) per GraphQL `search` returning 50 links x 5 sentences x
  *   their articles: INFO commandstats / total_reads_processed deltas summed over every master;
- * - Redis memory per sentence: INFO used_memory delta over the ingest, summed over masters, / sentences.
+ * - Redis memory per sentence (sentences pre-tokenized for the reader, as `kgqa ingest --model` stores them):
+ *   INFO used_memory delta over the ingest, summed over masters, / sentences.
  *
  *   npm run build && node dist/bench/redis.bench.js      (or: npx vite-node bench/redis.bench.ts, slower)
  *
@@ -16,6 +17,7 @@ import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { packageRoot } from '../src/paths.js';
+import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import { createServices } from '../src/server/services.js';
 import { MemoryStore } from '../src/store/memory-store.js';
@@ -23,7 +25,9 @@ import { RedisStore } from '../src/store/redis-store.js';
 import type { GraphStore } from '../src/store/store.js';
 import { graphql } from '../test/support/cli.js';
 import { countingStore } from '../test/support/counting-store.js';
-import { redisInfo, startRedis, startRedisCluster } from '../test/support/redis-cluster.js';
+import { startRedis, startRedisCluster } from '../test/support/redis-cluster.js';
+import { benchModelDir } from './support/models.js';
+import { delta, serverCounters } from './support/redis-counters.js';
 
 const SEARCH = `query { search(text: "coronavirus infection", limit: 50) {
   concepts { name }
@@ -34,39 +38,11 @@ const meshPath = join(packageRoot, '..', 'shared', 'vocab', 'mesh-2024.tsv.gz');
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Sums of every numeric INFO field we need, over the given servers. */
-async function serverCounters(ports: number[]): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
-  const add = (name: string, value: number) => totals.set(name, (totals.get(name) ?? 0) + value);
-  for (const port of ports) {
-    for (const [name, value] of await redisInfo(port, 'commandstats')) add(name.replace('cmdstat_', ''), Number(/calls=(\d+)/.exec(value)![1]));
-    add('reads', Number((await redisInfo(port, 'stats')).get('total_reads_processed')));
-    add('used_memory', Number((await redisInfo(port, 'memory')).get('used_memory')));
-  }
-  return totals;
-}
-
-/** Commands that are not kgqa's: the measuring INFO calls and replicas' acknowledgements. */
-const NOT_KGQA = ['info', 'replconf', 'ping'];
-
-/** Counter deltas of kgqa's own traffic: each INFO or REPLCONF also cost the server one socket read. */
-function delta(before: Map<string, number>, after: Map<string, number>) {
-  const changes = new Map<string, number>();
-  for (const [name, value] of after) if (value !== (before.get(name) ?? 0)) changes.set(name, value - (before.get(name) ?? 0));
-  const take = (name: string) => {
-    const value = changes.get(name) ?? 0;
-    changes.delete(name);
-    return value;
-  };
-  let reads = take('reads');
-  const memory = take('used_memory');
-  for (const name of NOT_KGQA) reads -= take(name);
-  return { commands: [...changes.values()].reduce((a, b) => a + b, 0), byCommand: Object.fromEntries(changes), reads, memory };
-}
-
 async function main() {
   const documents = await readInputs([cord19Dir]);
   const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
+  // Pre-tokenized, as `kgqa ingest --model` stores sentences for the reader: every generated model shares this vocabulary.
+  const tokenizer = await WordPieceTokenizer.fromModelDir(benchModelDir({}, 'tiny'));
   const [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
   try {
     const targets: { name: string; open: () => Promise<GraphStore>; ports: () => Promise<number[]> }[] = [
@@ -83,7 +59,7 @@ async function main() {
         store = await target.open();
         const ports = await target.ports();
         const before = await serverCounters(ports);
-        const summary = await ingestDocuments(store, documents, { lexicon });
+        const summary = await ingestDocuments(store, documents, { lexicon, tokenizer });
         seconds.push(summary.seconds);
         ingest = delta(before, await serverCounters(ports));
         if (run < RUNS - 1) await store.close();
