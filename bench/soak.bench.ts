@@ -4,7 +4,11 @@
  * vocabulary, tiny generated model), after a warm-up at the same rate.
  *
  *   node dist/bench/soak.bench.js [--seconds 60] [--rate 50] [--warmup 10] [--connections 10]
- *     [--preset tiny | --model DIR] [--seed 7] [--url http://host:port/graphql]
+ *     [--preset tiny | --model DIR] [--seed 7] [--store memory | cluster] [--node-arg=FLAG …]
+ *     [--url http://host:port/graphql]
+ *
+ * `--store cluster` starts a 3-master/3-replica Redis Cluster on free loopback ports and serves from it;
+ * `--node-arg` passes a flag to the server's node (e.g. `--node-arg=--no-optimize-for-size`).
  *
  * `--url` soaks a server that is already running (it must serve /metrics) instead of starting one.
  *
@@ -14,16 +18,13 @@
  * A fixed rate, not a closed loop: a server that slows down queues requests instead of receiving fewer.
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../src/paths.js';
 import { encodeCursor } from '../src/resolvers/arguments.js';
+import { startRedisCluster } from '../test/support/redis-cluster.js';
 import { loadQuestionSet } from './question-set.js';
-import { CORD19_SAMPLE_DIR } from './support/corpus.js';
 import { benchModelDir } from './support/models.js';
+import { startServe, stopServe } from './support/serve.js';
 import { loadReport } from './support/stats.js';
 
 const { values: args } = parseArgs({
@@ -36,8 +37,11 @@ const { values: args } = parseArgs({
     preset: { type: 'string' },
     seed: { type: 'string', default: '7' },
     url: { type: 'string' },
+    store: { type: 'string', default: 'memory' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
+if (!['memory', 'cluster'].includes(args.store)) throw new Error(`--store must be memory or cluster, not ${args.store}`);
 const seconds = Number(args.seconds);
 const rate = Number(args.rate);
 const warmupSeconds = Number(args.warmup);
@@ -62,24 +66,6 @@ interface Server {
   url: URL;
 }
 
-/** `kgqa serve` exactly as an operator starts it, ingesting the sample first; request logs go to /dev/null. */
-function startServe(modelDir: string): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kgqa-soak-'));
-  const cli = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, '--ingest', CORD19_SAMPLE_DIR, '--model', modelDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stderr!.on('data', (chunk) => {
-      output += chunk;
-      const match = /serving GraphQL at (\S+)/.exec(output);
-      if (match) resolve({ child, url: new URL(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`kgqa serve exited with ${code}:\n${output}`)));
-  });
-}
-
 async function graphql(url: URL, query: string, variables?: Record<string, unknown>) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
@@ -93,6 +79,9 @@ interface Memory {
   heapUsed: number;
   /** Mark-compact collections so far: the heap grows between them, so RSS is a sawtooth, not a line. */
   majorGcs: number;
+  /** Entries of the server's in-process caches: bounded, but they fill during a soak of fresh questions. */
+  answerCacheEntries: number;
+  retrievalEntries: number;
 }
 
 /** The server's own view of its memory, from prom-client's default metrics. */
@@ -108,6 +97,8 @@ async function serverMemory(url: URL): Promise<Memory> {
     heapTotal: metric('nodejs_heap_size_total_bytes'),
     heapUsed: metric('nodejs_heap_size_used_bytes'),
     majorGcs: metric('nodejs_gc_duration_seconds_count\\{kind="major"\\}', 0),
+    answerCacheEntries: metric('kgqa_cache_entries\\{cache="answers"\\}', 0),
+    retrievalEntries: metric('kgqa_cache_entries\\{cache="retrieval"\\}', 0),
   };
 }
 
@@ -218,9 +209,14 @@ function run(url: URL, durationSeconds: number, nextRequest: () => { kind: strin
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 const modelDir = args.url ? null : benchModelDir(args, 'tiny');
-const command = `node dist/bench/soak.bench.js --seconds ${seconds} --rate ${rate} --warmup ${warmupSeconds} --connections ${connections}`;
+const nodeArgs = args['node-arg'];
+const command =
+  `node dist/bench/soak.bench.js --seconds ${seconds} --rate ${rate} --warmup ${warmupSeconds} --connections ${connections} --store ${args.store}` +
+  nodeArgs.map((flag) => ` --node-arg=${flag}`).join('');
 console.log(`${command}\n${modelDir ? `model ${modelDir}` : `server ${args.url}`}; ${loadReport()} at start`);
-const server: Server = modelDir ? await startServe(modelDir) : { child: null, url: new URL(args.url!) };
+// The cluster is 3 masters + 3 replicas on this machine, sharing its cores with the server and the client.
+const cluster = modelDir && args.store === 'cluster' ? await startRedisCluster() : null;
+const server: Server = modelDir ? await startServe({ modelDir, store: cluster?.url, nodeArgs }) : { child: null, url: new URL(args.url!) };
 try {
   const targets = await discoverTargets(server.url);
   const nextRequest = requestSource(targets, random(Number(args.seed)));
@@ -256,6 +252,7 @@ try {
       `errors ${result.errors} (timeouts ${result.timeouts}), non-2xx ${result.non2xx}, GraphQL errors ${soak.graphqlErrors}${soak.firstGraphqlError ? ` (first: ${soak.firstGraphqlError})` : ''}`,
       `RSS: ${mb(start.rss)} after warm-up, ${mb(end.rss)} at the end (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)}%), max ${mb(Math.max(...samples.map((m) => m.rss)))}`,
       `JS heap used ${mb(start.heapUsed)} -> ${mb(end.heapUsed)} (heap total ${mb(start.heapTotal)} -> ${mb(end.heapTotal)}); RSS minus heap total ${mb(start.rss - start.heapTotal)} -> ${mb(end.rss - end.heapTotal)}`,
+      `cache entries after warm-up -> end: answers ${start.answerCacheEntries} -> ${end.answerCacheEntries}, retrievals ${start.retrievalEntries} -> ${end.retrievalEntries}`,
       `major GCs during the soak: ${end.majorGcs - start.majorGcs}; JS heap used within ${SAMPLE_MS / 1000} s after each: ${afterMajorGc.map(mb).join(', ') || 'none'}`,
       `RSS every ${SAMPLE_MS / 1000} s (MB): ${samples.map((m) => (m.rss / 1024 / 1024).toFixed(0)).join(' ')}`,
       `machine: ${loadBefore} before the soak, ${loadReport()} after`,
@@ -264,10 +261,6 @@ try {
   );
   if (Object.values(goals).some((met) => !met)) process.exitCode = 1;
 } finally {
-  const { child } = server;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  if (server.child) await stopServe(server.child);
+  await cluster?.stop();
 }

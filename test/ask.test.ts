@@ -60,6 +60,13 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     expect(cached.map((a: { text: string; score: number }) => [a.text, a.score])).toEqual(
       result.answers.map((a: { text: string; score: number }) => [a.text, a.score]),
     );
+
+    // The server reports what its caches hold: the answers of the candidates read, and one retrieval per question as typed.
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    const entries = (cache: string) => Number(new RegExp(`^kgqa_cache_entries\\{cache="${cache}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(entries('answers')).toBeGreaterThanOrEqual(result.answers.length);
+    expect(entries('answers')).toBeLessThanOrEqual(result.candidates.length);
+    expect(entries('retrieval')).toBe(2);
   });
 
   it('filters by year: the CORD-19 sample has no years, so a year filter leaves nothing to read', async () => {

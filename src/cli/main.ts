@@ -6,8 +6,10 @@ import { MemoryAnswerCache } from '../pipeline/answer-cache.js';
 import { AnswerService } from '../pipeline/answer-service.js';
 import { RedisAnswerCache } from '../pipeline/redis-answer-cache.js';
 import { QaReader } from '../pipeline/reader.js';
+import { retrievalMemo } from '../pipeline/retrieval-memo.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
 import { startHttpServer } from '../server/http-server.js';
+import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
 import { ServerMetrics } from '../server/metrics.js';
 import { createServices } from '../server/services.js';
@@ -114,6 +116,7 @@ storeOptions(
         .default([]),
     ),
 ).action(async (flags: ServeFlags) => {
+  limitHeapGrowth();
   const lexicon = await loadLexicon(flags.vocabulary);
   const reader = flags.model
     ? await QaReader.load(flags.model, { variant: flags.variant, intraOpThreads: flags.threads })
@@ -132,6 +135,7 @@ storeOptions(
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   const services = createServices(store, { lexicon, answers, candidates: flags.candidates, onStoreCall: metrics.onStoreCall });
+  metrics.observeCaches({ retrieval: retrievalMemo(services.store), ...(cache instanceof MemoryAnswerCache ? { answers: cache } : {}) });
   const server = await startHttpServer(services, {
     port: flags.port,
     host: flags.host,

@@ -34,6 +34,10 @@ export class RetrievalMemo<T> {
     return made;
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Forgets every retrieval (benchmarks of uncached asks start from nothing). */
   clear(): void {
     this.entries.clear();

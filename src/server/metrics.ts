@@ -54,6 +54,19 @@ export class ServerMetrics implements AnswerObserver {
     });
   }
 
+  /** Entries each in-process cache holds, so growth of the heap can be told apart from caches filling up. */
+  observeCaches(caches: Record<string, { readonly size: number }>): void {
+    new Gauge({
+      name: 'kgqa_cache_entries',
+      help: 'Entries held by this process\'s caches (answers: the in-memory answer cache; retrieval: memoized retrievals)',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        for (const [cache, { size }] of Object.entries(caches)) this.set({ cache }, size);
+      },
+    });
+  }
+
   onCacheLookup(hits: number, misses: number): void {
     this.cacheLookups.inc({ result: 'hit' }, hits);
     this.cacheLookups.inc({ result: 'miss' }, misses);
