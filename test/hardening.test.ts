@@ -103,6 +103,14 @@ describe('limits, operations endpoints and request ids', () => {
     expect(text).toMatch(/process_resident_memory_bytes/);
   });
 
+  it('answers an unknown path with a JSON 404', async () => {
+    const response = await fetch(new URL('/no/such/path', server.url));
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(body.errors[0].message).toBe('nothing at GET /no/such/path; GraphQL is at /graphql');
+  });
+
   it('returns a request id, echoing a sane one from the client', async () => {
     const fresh = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

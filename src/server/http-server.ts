@@ -141,6 +141,11 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     }),
   );
   app.use(bodyErrorHandler);
+  // Clients of an API read JSON: an unknown path gets the same error shape as every other refusal.
+  app.use((request, response) => {
+    const what = `${request.method} ${request.path}`.slice(0, 200);
+    response.status(404).json({ errors: [{ message: `nothing at ${what}; GraphQL is at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
