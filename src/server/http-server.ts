@@ -6,12 +6,13 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
 import { writeAuthorizationPlugin } from './auth.js';
+import { createExpressHttpServer } from './express-http-server.js';
 import { graphiqlRouter } from './graphiql.js';
 import { webPageRouter } from './web-page.js';
 import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
@@ -74,7 +75,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const logger = options.logger ?? createLogger('silent');
   const app = express();
   app.disable('x-powered-by');
-  const httpServer: Server = createServer(app);
+  const httpServer: Server = createExpressHttpServer(app);
   const armor = armorProtection();
   const apollo = new ApolloServer<RequestContext>({
     schema: loadSchema(),
