@@ -59,7 +59,14 @@ export class AnswerService {
 
   async answer(requests: readonly AnswerRequest[]): Promise<ResolvedAnswer[]> {
     let mark = performance.now();
-    const scopes = requests.map((r) => this.scope(r));
+    // One scope per distinct (version, question): an ask's 20 requests share one digest.
+    const scopeOf = new Map<string, string>();
+    const scopes = requests.map((r) => {
+      const key = `${r.corpusVersion}\u0000${r.question}`;
+      let scope = scopeOf.get(key);
+      if (scope === undefined) scopeOf.set(key, (scope = this.scope(r)));
+      return scope;
+    });
     const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], sentenceKey: r.sentenceKey })));
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));
