@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Response } from 'express';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,13 +52,17 @@ export function loadSchema() {
   return makeExecutableSchema({ typeDefs: readFileSync(schemaPath, 'utf8'), resolvers });
 }
 
+/** A refusal made outside GraphQL, in the shape GraphQL clients already read. */
+function sendError(response: Response, status: number, code: string, message: string): void {
+  response.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
 /** Body-parser failures (bad JSON, too large) answered as GraphQL-shaped errors rather than HTML pages. */
 const bodyErrorHandler: ErrorRequestHandler = (error, _request, response, next) => {
   const status = typeof error?.status === 'number' ? error.status : 500;
   if (status >= 500) return next(error);
-  const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-  const message = status === 413 ? `request body is larger than ${REQUEST_LIMITS.maxBodyBytes} bytes` : `bad request body: ${error.message}`;
-  response.status(status).json({ errors: [{ message, extensions: { code } }] });
+  if (status === 413) sendError(response, status, 'PAYLOAD_TOO_LARGE', `request body is larger than ${REQUEST_LIMITS.maxBodyBytes} bytes`);
+  else sendError(response, status, 'BAD_REQUEST', `bad request body: ${error.message}`);
 };
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -144,8 +148,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   app.use(bodyErrorHandler);
   // Clients of an API read JSON: an unknown path gets the same error shape as every other refusal.
   app.use((request, response) => {
-    const what = `${request.method} ${request.path}`.slice(0, 200);
-    response.status(404).json({ errors: [{ message: `nothing at ${what}; GraphQL is at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
+    sendError(response, 404, 'NOT_FOUND', `nothing at ${`${request.method} ${request.path}`.slice(0, 200)}; GraphQL is at ${GRAPHQL_PATH}`);
   });
 
   await new Promise<void>((resolve, reject) => {
