@@ -16,7 +16,7 @@ export async function serverCounters(ports: number[]): Promise<Map<string, numbe
 }
 
 /** Commands that are not kgqa's: the measuring INFO calls and replicas' acknowledgements. */
-export const NOT_KGQA = ['info', 'replconf', 'ping'];
+const NOT_KGQA = ['info', 'replconf', 'ping'];
 
 /**
  * Socket reads each of those costs the server: an INFO comes over its own redis-cli connection, so one read for the
@@ -24,7 +24,7 @@ export const NOT_KGQA = ['info', 'replconf', 'ping'];
  */
 const READS_PER_CALL: Record<string, number> = { info: 2 };
 
-export interface CounterDelta {
+interface CounterDelta {
   /** kgqa's commands, all names together. */
   commands: number;
   byCommand: Record<string, number>;
