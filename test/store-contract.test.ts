@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
-import { sentenceEdges } from '../src/graph/cooccurrence.js';
+import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';

@@ -10,7 +10,7 @@ import type {
   StoreStats,
 } from '../domain.js';
 import { edgeId } from '../domain.js';
-import { sentenceEdges } from '../graph/cooccurrence.js';
+import { sentenceEdges } from './cooccurrence.js';
 import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
 
