@@ -14,7 +14,7 @@
  * "fp32x20" on the sentences both read: top span per sentence, and top answer per question.
  */
 import { parseArgs } from 'node:util';
-import { MemoryAnswerCache } from '../src/pipeline/answer-cache.js';
+import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { AnswerService, emptyTimings, type PipelineTimings } from '../src/pipeline/answer-service.js';
 import type { ModelVariant } from '../src/pipeline/model-dir.js';
 import { rowLength } from '../src/pipeline/assemble.js';

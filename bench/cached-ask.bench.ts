@@ -7,7 +7,7 @@
  *   node dist/bench/cached-ask.bench.js [--preset tiny | --model DIR] [--requests 3000] [--question TEXT]
  */
 import { parseArgs } from 'node:util';
-import { MemoryAnswerCache } from '../src/pipeline/answer-cache.js';
+import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { AnswerService } from '../src/pipeline/answer-service.js';
 import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { QaReader } from '../src/pipeline/reader.js';

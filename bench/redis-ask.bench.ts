@@ -24,7 +24,7 @@ import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
 import { AnswerService } from '../src/pipeline/answer-service.js';
-import { RedisAnswerCache } from '../src/pipeline/redis-answer-cache.js';
+import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { startHttpServer } from '../src/server/http-server.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readInputs } from '../../src/cli/ingest-command.js';
 import type { SentenceRecord } from '../../src/domain.js';
 import { ingestDocuments } from '../../src/ingest/ingest.js';
-import { normalizeQuestion } from '../../src/pipeline/answer-cache.js';
+import { normalizeQuestion } from '../../src/pipeline/question.js';
 import { retrieveCandidates } from '../../src/pipeline/retrieve.js';
 import type { WordPieceTokenizer } from '../../src/pipeline/tokenize.js';
 import { packageRoot } from '../../src/paths.js';

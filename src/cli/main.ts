@@ -2,9 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
 import { loadVocabulary } from '../ingest/vocabulary.js';
-import { MemoryAnswerCache } from '../pipeline/answer-cache.js';
 import { AnswerService } from '../pipeline/answer-service.js';
-import { RedisAnswerCache } from '../pipeline/redis-answer-cache.js';
 import { QaReader } from '../pipeline/reader.js';
 import { retrievalMemo } from '../pipeline/retrieval-memo.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
@@ -14,7 +12,6 @@ import { createLogger } from '../server/logging.js';
 import { ServerMetrics } from '../server/metrics.js';
 import { createServices } from '../server/services.js';
 import { openStore } from '../store/open-store.js';
-import { RedisStore } from '../store/redis-store.js';
 import type { GraphStore } from '../store/store.js';
 import { formatSummary, ingestPaths } from './ingest-command.js';
 
@@ -72,7 +69,7 @@ async function loadLexicon(paths: string[]): Promise<ConceptLexicon | undefined>
 }
 
 async function withStore<T>(flags: StoreFlags, run: (store: GraphStore) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  const { store } = await openStore({ url: flags.store, dataDir: flags.dataDir });
   try {
     return await run(store);
   } finally {
@@ -121,13 +118,12 @@ storeOptions(
   const reader = flags.model
     ? await QaReader.load(flags.model, { variant: flags.variant, intraOpThreads: flags.threads })
     : undefined;
-  const store = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  // On Redis the answer cache is shared by every server of the corpus.
+  const { store, answerCache: cache } = await openStore({ url: flags.store, dataDir: flags.dataDir });
   if (flags.ingest.length > 0) {
     console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
   }
   const metrics = new ServerMetrics();
-  // On Redis the answer cache is shared by every server of the corpus.
-  const cache = store instanceof RedisStore ? new RedisAnswerCache(store) : new MemoryAnswerCache();
   const answers = reader && new AnswerService(store, reader, cache, metrics);
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
   if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
@@ -135,7 +131,8 @@ storeOptions(
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   const services = createServices(store, { lexicon, answers, candidates: flags.candidates, onStoreCall: metrics.onStoreCall });
-  metrics.observeCaches({ retrieval: retrievalMemo(services.store), ...(cache instanceof MemoryAnswerCache ? { answers: cache } : {}) });
+  const retrievals = retrievalMemo(services.store);
+  metrics.observeCaches({ retrieval: () => retrievals.size, answers: () => cache.processEntries });
   const server = await startHttpServer(services, {
     port: flags.port,
     host: flags.host,

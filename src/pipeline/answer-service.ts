@@ -1,6 +1,7 @@
 import type { SentenceTokens } from '../domain.js';
+import type { AnswerCache, CachedSpan } from '../store/answer-cache.js';
 import type { GraphStore } from '../store/store.js';
-import { questionDigest, type AnswerCache, type CachedSpan } from './answer-cache.js';
+import { questionDigest } from './question.js';
 import type { QaReader, ReadTimings } from './reader.js';
 import { SingleFlight } from './single-flight.js';
 import type { TokenizedText } from './tokenize.js';

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { normalizeQuestion } from '../pipeline/answer-cache.js';
+import { normalizeQuestion } from '../pipeline/question.js';
 import { retrieveCandidates } from '../pipeline/retrieve.js';
 import { badInput, countArgument } from './arguments.js';
 import type { AnswerResolvers, QueryResolvers } from './generated-types.js';

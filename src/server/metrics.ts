@@ -55,14 +55,17 @@ export class ServerMetrics implements AnswerObserver {
   }
 
   /** Entries each in-process cache holds, so growth of the heap can be told apart from caches filling up. */
-  observeCaches(caches: Record<string, { readonly size: number }>): void {
+  observeCaches(entries: Record<string, () => number | null>): void {
     new Gauge({
       name: 'kgqa_cache_entries',
       help: 'Entries held by this process\'s caches (answers: the in-memory answer cache; retrieval: memoized retrievals)',
       labelNames: ['cache'],
       registers: [this.registry],
       collect() {
-        for (const [cache, { size }] of Object.entries(caches)) this.set({ cache }, size);
+        for (const [cache, count] of Object.entries(entries)) {
+          const size = count();
+          if (size !== null) this.set({ cache }, size);
+        }
       },
     });
   }

@@ -1,4 +1,7 @@
+import type { AnswerCache } from './answer-cache.js';
+import { MemoryAnswerCache } from './memory-answer-cache.js';
 import { MemoryStore } from './memory-store.js';
+import { RedisAnswerCache } from './redis-answer-cache.js';
 import { RedisUnavailableError } from './redis/connection.js';
 import { RedisStore } from './redis-store.js';
 import type { GraphStore } from './store.js';
@@ -9,18 +12,26 @@ export interface StoreOptions {
   dataDir?: string;
 }
 
+/** A store and the answer cache that goes with it: on Redis, one shared by every process serving the corpus. */
+export interface OpenedStore {
+  store: GraphStore;
+  answerCache: AnswerCache;
+}
+
 export class StoreConfigError extends Error {}
 
-export async function openStore({ url, dataDir }: StoreOptions): Promise<GraphStore> {
-  if (url === 'memory') return MemoryStore.open({ dataDir });
+export async function openStore({ url, dataDir }: StoreOptions): Promise<OpenedStore> {
+  if (url === 'memory') return { store: await MemoryStore.open({ dataDir }), answerCache: new MemoryAnswerCache() };
   if (/^redis(\+cluster)?:\/\//.test(url)) {
+    let store: RedisStore;
     try {
-      return await RedisStore.open(url);
+      store = await RedisStore.open(url);
     } catch (error) {
       // A malformed URL is a usage error; an unreachable server keeps its own message.
       if (error instanceof RedisUnavailableError) throw error;
       throw new StoreConfigError(`store "${url}": ${(error as Error).message}`);
     }
+    return { store, answerCache: new RedisAnswerCache(store) };
   }
   throw new StoreConfigError(`store "${url}" is not one of: memory, redis://host:port, redis+cluster://host:port,…`);
 }

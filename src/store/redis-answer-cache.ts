@@ -1,7 +1,7 @@
-import { luaScript, type RedisReply } from '../store/redis/connection.js';
-import { parseSentenceKey } from '../store/redis/keys.js';
-import type { RedisStore } from '../store/redis-store.js';
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
+import { luaScript, type RedisReply } from './redis/connection.js';
+import { parseSentenceKey } from './redis/keys.js';
+import type { RedisStore } from './redis-store.js';
 
 export interface RedisAnswerCacheOptions {
   /** How long an answer is kept after the last write to its question and article (24 h by default). */
@@ -24,6 +24,7 @@ const DEFAULT_TTL_MS = 24 * 3600_000;
  */
 export class RedisAnswerCache implements AnswerCache {
   private readonly ttlMs: number;
+  readonly processEntries = null;
 
   constructor(
     private readonly store: Pick<RedisStore, 'connection' | 'keys'>,

@@ -1,0 +1,24 @@
+/** The reader's best span in one sentence for one question: character offsets into the sentence. */
+export interface CachedSpan {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** `scope` names the question, model and corpus version; the sentence key places the entry beside its sentence. */
+export interface AnswerCacheKey {
+  scope: string;
+  sentenceKey: string;
+}
+
+/**
+ * Answers already read, by (scope, sentence). `openStore` pairs every store with the cache that suits it: the
+ * embedded store with one in this process, Redis with one shared by every process of the corpus.
+ */
+export interface AnswerCache {
+  getMany(keys: readonly AnswerCacheKey[]): Promise<(CachedSpan | null)[]>;
+  setMany(entries: readonly (readonly [AnswerCacheKey, CachedSpan])[]): Promise<void>;
+  clear(): Promise<void>;
+  /** Entries held in this process's memory (for metrics); null when they live elsewhere. */
+  readonly processEntries: number | null;
+}

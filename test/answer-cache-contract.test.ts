@@ -1,0 +1,132 @@
+/**
+ * The AnswerCache contract, on every implementation: the in-process cache, Redis and a Redis Cluster; and
+ * openStore's pairing of each store with its cache (shared by every process on Redis, private in memory).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sentenceKey } from '../src/domain.js';
+import type { AnswerCache, AnswerCacheKey, CachedSpan } from '../src/store/answer-cache.js';
+import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
+import { openStore } from '../src/store/open-store.js';
+import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
+import { RedisStore } from '../src/store/redis-store.js';
+import type { GraphStore } from '../src/store/store.js';
+import { startRedis, startRedisCluster, type RedisClusterHarness, type RedisProcess } from './support/redis-cluster.js';
+
+let single: RedisProcess;
+let cluster: RedisClusterHarness;
+const opened: GraphStore[] = [];
+let namespaces = 0;
+
+beforeAll(async () => {
+  [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+afterAll(async () => {
+  await Promise.all([single?.stop(), cluster?.stop()]);
+});
+
+interface CacheOptions {
+  ttlMs?: number;
+}
+
+const redisUrls = [
+  { name: 'redis', url: () => `redis://127.0.0.1:${single.port}` },
+  { name: 'redis cluster', url: () => cluster.url },
+];
+
+/** Every call opens an empty cache of its own: a fresh key namespace on the shared Redis servers. */
+const backends: { name: string; open: (options?: CacheOptions) => Promise<AnswerCache> }[] = [
+  { name: 'memory', open: async (options) => new MemoryAnswerCache(options) },
+  ...redisUrls.map(({ name, url }) => ({
+    name,
+    open: async (options?: CacheOptions) => {
+      const store = await RedisStore.open(url(), { namespace: `answers${namespaces++}` });
+      opened.push(store);
+      return new RedisAnswerCache(store, options);
+    },
+  })),
+];
+
+const key = (scope: string, articleId: string, position: number): AnswerCacheKey => ({ scope, sentenceKey: sentenceKey(articleId, position) });
+const span = (start: number, end: number, score: number): CachedSpan => ({ start, end, score });
+
+describe.each(backends)('AnswerCache contract: $name', ({ open }) => {
+  it('answers null for what was never written, and each span under its own scope and sentence', async () => {
+    const cache = await open();
+    const written: [AnswerCacheKey, CachedSpan][] = [
+      [key('v1:m:q1', 'doc-a', 0), span(0, 4, 0.5)],
+      [key('v1:m:q1', 'doc-a', 3), span(2, 9, 0.25)],
+      [key('v1:m:q1', 'doc-b', 0), span(5, 6, 0.125)],
+      [key('v1:m:q2', 'doc-a', 0), span(1, 3, 0.75)],
+    ];
+    expect(await cache.getMany(written.map(([k]) => k))).toEqual([null, null, null, null]);
+    await cache.setMany(written);
+    const asked = [
+      key('v1:m:q2', 'doc-a', 0),
+      key('v1:m:q1', 'doc-a', 1),
+      key('v1:m:q1', 'doc-b', 0),
+      key('v2:m:q1', 'doc-a', 0),
+      key('v1:m:q1', 'doc-a', 0),
+      key('v1:m:q1', 'doc-a', 3),
+    ];
+    expect(await cache.getMany(asked)).toEqual([span(1, 3, 0.75), null, span(5, 6, 0.125), null, span(0, 4, 0.5), span(2, 9, 0.25)]);
+    expect(await cache.getMany([])).toEqual([]);
+  });
+
+  it('keeps the last span written for a key', async () => {
+    const cache = await open();
+    await cache.setMany([[key('s', 'doc', 1), span(0, 1, 0.1)]]);
+    await cache.setMany([[key('s', 'doc', 1), span(3, 8, 0.9)], [key('s', 'doc', 2), span(0, 2, 0.2)]]);
+    expect(await cache.getMany([key('s', 'doc', 1), key('s', 'doc', 2)])).toEqual([span(3, 8, 0.9), span(0, 2, 0.2)]);
+  });
+
+  it('forgets every answer on clear, and only its own', async () => {
+    const [cache, other] = await Promise.all([open(), open()]);
+    const keys = [key('s', 'doc-a', 0), key('t', 'doc-b', 4)];
+    await Promise.all([cache, other].map((c) => c.setMany(keys.map((k) => [k, span(0, 1, 0.5)]))));
+    await cache.clear();
+    expect(await cache.getMany(keys)).toEqual([null, null]);
+    expect(await other.getMany(keys)).toEqual([span(0, 1, 0.5), span(0, 1, 0.5)]);
+  });
+
+  it('lets an answer expire once its time to live has passed', async () => {
+    const cache = await open({ ttlMs: 100 });
+    await cache.setMany([[key('s', 'doc', 0), span(0, 1, 0.5)]]);
+    expect(await cache.getMany([key('s', 'doc', 0)])).toEqual([span(0, 1, 0.5)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await cache.getMany([key('s', 'doc', 0)])).toEqual([null]);
+  });
+});
+
+describe('MemoryAnswerCache', () => {
+  it('drops the least recently used answer beyond its size, and counts what it holds', async () => {
+    const cache = new MemoryAnswerCache({ maxEntries: 2 });
+    await cache.setMany([[key('s', 'doc', 0), span(0, 1, 0.1)], [key('s', 'doc', 1), span(0, 1, 0.2)]]);
+    // Reading entry 0 makes entry 1 the least recently used.
+    await cache.getMany([key('s', 'doc', 0)]);
+    await cache.setMany([[key('s', 'doc', 2), span(0, 1, 0.3)]]);
+    expect(await cache.getMany([0, 1, 2].map((p) => key('s', 'doc', p)))).toEqual([span(0, 1, 0.1), null, span(0, 1, 0.3)]);
+    expect(cache.processEntries).toBe(2);
+  });
+});
+
+describe('openStore pairs each store with its answer cache', () => {
+  it.each(redisUrls)('every process opening one $name shares its answers, none held in the process', async ({ url }) => {
+    const location = `${url()}?namespace=paired${namespaces++}`;
+    const [a, b] = await Promise.all([openStore({ url: location }), openStore({ url: location })]);
+    opened.push(a.store, b.store);
+    await a.answerCache.setMany([[key('s', 'doc', 0), span(2, 5, 0.5)]]);
+    expect(await b.answerCache.getMany([key('s', 'doc', 0)])).toEqual([span(2, 5, 0.5)]);
+    expect(b.answerCache.processEntries).toBeNull();
+  });
+
+  it('each embedded store keeps its answers in its own process memory', async () => {
+    const [a, b] = await Promise.all([openStore({ url: 'memory' }), openStore({ url: 'memory' })]);
+    await a.answerCache.setMany([[key('s', 'doc', 0), span(2, 5, 0.5)]]);
+    expect(await a.answerCache.getMany([key('s', 'doc', 0)])).toEqual([span(2, 5, 0.5)]);
+    expect(await b.answerCache.getMany([key('s', 'doc', 0)])).toEqual([null]);
+    expect(a.answerCache.processEntries).toBe(1);
+  });
+});
