@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { withDeadline } from '../deadline.js';
 import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
 import { writeAuthorizationPlugin } from './auth.js';
@@ -65,16 +66,6 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _request, response, next) 
   else sendError(response, status, 'BAD_REQUEST', `bad request body: ${error.message}`);
 };
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('silent');
   const app = express();
@@ -124,7 +115,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       return;
     }
     try {
-      await withTimeout(services.store.stats(), READINESS_TIMEOUT_MS, `the ${services.store.kind} store`);
+      await withDeadline(services.store.stats(), READINESS_TIMEOUT_MS, `the ${services.store.kind} store did not answer`);
       response.json({ status: 'ready', store: services.store.kind, model: services.qa ? 'loaded' : 'none' });
     } catch (error) {
       response.status(503).json({ status: 'unavailable', reason: (error as Error).message });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClient, createCluster, ErrorReply } from 'redis';
+import { withDeadline } from '../../deadline.js';
 
 /** Raised when Redis cannot be reached or does not answer in time; the message says so plainly. */
 export class RedisUnavailableError extends Error {
@@ -184,12 +185,4 @@ export class RedisConnection {
       throw error;
     }
   }
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number, failure: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${failure} within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
