@@ -6,7 +6,6 @@ const MIN_FALLBACK_WORD_LENGTH = 4;
 const CONCEPTS_PER_FALLBACK_WORD = 2;
 
 interface MatcherState {
-  version: string;
   matcher: ConceptMatcher;
   /** Word -> concepts with a form containing it, shortest form first. */
   conceptsByWord: Map<string, string[]>;
@@ -16,9 +15,10 @@ interface MatcherState {
  * Finds the stored concepts a free text (a search or a question) talks about.
  * Exact forms come first; a content word no form covers falls back to the concepts whose forms contain it,
  * so "proteinase structure" still reaches "3C-like proteinase".
+ * The one cache of the lexicon: the matcher is built once per corpus version, and concurrent texts share the build.
  */
 export class QuestionConcepts {
-  private state: Promise<MatcherState> | null = null;
+  private state: { version: string; built: Promise<MatcherState> } | null = null;
 
   constructor(private readonly store: GraphStore) {}
 
@@ -38,15 +38,17 @@ export class QuestionConcepts {
 
   private async current(): Promise<MatcherState> {
     const version = await this.store.corpusVersion();
-    const state = this.state;
-    if (state && (await state).version === version) return state;
-    const building = this.store.lexicon().then((entries) => buildState(version, entries));
-    this.state = building;
-    return building;
+    if (this.state?.version !== version) {
+      const state = { version, built: this.store.lexicon().then(buildState) };
+      this.state = state;
+      // A failed read (Redis unreachable) must not stick: the next text reads the lexicon again.
+      state.built.catch(() => this.state === state && (this.state = null));
+    }
+    return this.state.built;
   }
 }
 
-function buildState(version: string, entries: readonly LexiconEntry[]): MatcherState {
+function buildState(entries: readonly LexiconEntry[]): MatcherState {
   const byWord = new Map<string, { id: string; length: number }[]>();
   for (const entry of entries) {
     for (const form of entry.forms) {
@@ -63,7 +65,6 @@ function buildState(version: string, entries: readonly LexiconEntry[]): MatcherS
     conceptsByWord.set(word, [...new Set(list.map((item) => item.id))]);
   }
   return {
-    version,
     matcher: new ConceptMatcher(entries.map((entry) => ({ id: entry.id, name: entry.name, forms: entry.forms }))),
     conceptsByWord,
   };

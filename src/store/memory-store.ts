@@ -52,7 +52,6 @@ export class MemoryStore implements GraphStore {
   private readonly edges = new Map<string, EdgeState>();
   private version = 0;
   private dirty = false;
-  private lexiconCache: { version: number; entries: LexiconEntry[] } | null = null;
 
   private constructor(private readonly options: MemoryStoreOptions) {}
 
@@ -127,15 +126,10 @@ export class MemoryStore implements GraphStore {
   }
 
   async lexicon(): Promise<LexiconEntry[]> {
-    if (this.lexiconCache?.version !== this.version) {
-      const entries: LexiconEntry[] = [];
-      for (const id of this.conceptStates.keys()) {
-        const meta = this.conceptMeta.get(id)!;
-        entries.push({ id, name: meta.name, origin: meta.origin, forms: [...meta.surfaceForms] });
-      }
-      this.lexiconCache = { version: this.version, entries };
-    }
-    return this.lexiconCache.entries;
+    return [...this.conceptStates.keys()].map((id) => {
+      const meta = this.conceptMeta.get(id)!;
+      return { id, name: meta.name, origin: meta.origin, forms: [...meta.surfaceForms] };
+    });
   }
 
   async corpusVersion(): Promise<string> {

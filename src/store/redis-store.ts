@@ -36,7 +36,6 @@ const DEFAULT_ARTICLE_LEASE_MS = 30_000;
  */
 export class RedisStore implements GraphStore {
   readonly kind: string;
-  private lexiconCache: { version: string; entries: Promise<LexiconEntry[]> } | null = null;
 
   private constructor(
     readonly connection: RedisConnection,
@@ -173,13 +172,11 @@ export class RedisStore implements GraphStore {
   }
 
   async lexicon(): Promise<LexiconEntry[]> {
-    const version = await this.corpusVersion();
-    if (this.lexiconCache?.version !== version) {
-      const entries = this.readLexicon();
-      this.lexiconCache = { version, entries };
-      entries.catch(() => (this.lexiconCache = null));
-    }
-    return this.lexiconCache.entries;
+    const ids = (await this.send(this.keys.corpus.concepts, 'HKEYS')) as string[];
+    const concepts = await this.getConcepts(ids);
+    return concepts
+      .filter((concept): concept is ConceptRecord => concept !== null)
+      .map(({ id, name, origin, surfaceForms }) => ({ id, name, origin, forms: surfaceForms }));
   }
 
   async corpusVersion(): Promise<string> {
@@ -244,14 +241,6 @@ export class RedisStore implements GraphStore {
       }),
     );
     return values;
-  }
-
-  private async readLexicon(): Promise<LexiconEntry[]> {
-    const ids = (await this.send(this.keys.corpus.concepts, 'HKEYS')) as string[];
-    const concepts = await this.getConcepts(ids);
-    return concepts
-      .filter((concept): concept is ConceptRecord => concept !== null)
-      .map(({ id, name, origin, surfaceForms }) => ({ id, name, origin, forms: surfaceForms }));
   }
 }
 

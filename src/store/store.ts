@@ -65,7 +65,7 @@ export interface GraphStore {
   /** Re-tokenized sentences (another model's tokenizer); keys of sentences that no longer exist are ignored. */
   putSentenceTokens(entries: readonly (readonly [string, SentenceTokens])[]): Promise<void>;
 
-  /** Concepts with rank > 0, for matching concepts in questions. */
+  /** Concepts with rank > 0, for matching concepts in questions; read afresh (QuestionConcepts keeps it per corpus version). */
   lexicon(): Promise<LexiconEntry[]>;
   /** Changes whenever the corpus changes; caches derived from the corpus key on it. */
   corpusVersion(): Promise<string>;
