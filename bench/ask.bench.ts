@@ -20,9 +20,8 @@ import type { ModelVariant } from '../src/pipeline/model-dir.js';
 import { rowLength } from '../src/pipeline/assemble.js';
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
-import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
-import { createRequestContext, type Services } from '../src/server/request-context.js';
+import { createRequestContext, type Services } from '../src/resolvers/request-context.js';
 import { createServices } from '../src/server/services.js';
 import { runAsk, type AskAnswer } from './support/ask-query.js';
 import { ingestCord19Sample, retrieveQuestionSet, type RetrievedQuestion } from './support/corpus.js';
@@ -102,7 +101,7 @@ for (const spec of args.configs!.split(',')) if (spec !== shipped.name) configs.
 /** Uncached: answer cache and retrieval memo are emptied first, as for a new question; timings kept for the breakdown. */
 async function timeAsk(c: Config, q: RetrievedQuestion, round: number, index: number): Promise<number> {
   await c.answers.cache.clear();
-  retrievalMemo(store).clear();
+  c.services.retrievals.clear();
   const before = { ...c.answers.timings };
   const started = performance.now();
   const result = await runAsk(c.services, q.question);
@@ -126,9 +125,9 @@ async function timeBaseline(q: RetrievedQuestion, index: number): Promise<number
 }
 
 async function timeRetrieval(q: RetrievedQuestion): Promise<number> {
-  retrievalMemo(store).clear();
+  shipped.services.retrievals.clear();
   const started = performance.now();
-  await retrieveCandidates(createRequestContext(shipped.services), q.normalized, { candidates: CANDIDATES, years: null });
+  await retrieveCandidates(createRequestContext(shipped.services).graph, q.normalized, { candidates: CANDIDATES, years: null }, shipped.services.retrievals);
   return performance.now() - started;
 }
 

@@ -9,7 +9,6 @@
 import { parseArgs } from 'node:util';
 import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { AnswerService } from '../src/pipeline/answer-service.js';
-import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import { createServices } from '../src/server/services.js';
@@ -31,7 +30,8 @@ const requests = Number(args.requests);
 const reader = await QaReader.load(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
 const store = await ingestCord19Sample(reader.tokenizer);
 const answers = new AnswerService(store, reader, new MemoryAnswerCache());
-const server = await startHttpServer(createServices(store, { answers }), { port: 0 });
+const services = createServices(store, { answers });
+const server = await startHttpServer(services, { port: 0 });
 const question = args.question ?? loadQuestionSet()[3].question;
 
 // What a client asks for: the answers with their sentence and article.
@@ -70,7 +70,7 @@ async function alternate(count: number, first: string, second: string, before = 
 }
 const [cachedAsk, typename] = await alternate(requests, ASK, TYPENAME);
 // Apart, so the garbage of its retrievals does not land on the requests measured above.
-const [unmemoized, typenameApart] = await alternate(Math.ceil(requests / 3), ASK, TYPENAME, () => retrievalMemo(store).clear());
+const [unmemoized, typenameApart] = await alternate(Math.ceil(requests / 3), ASK, TYPENAME, () => services.retrievals.clear());
 if (answers.timings.reads !== readsAfterWarming) throw new Error('the model ran while measuring: the cache missed');
 
 console.log(`after: ${loadReport()}`);

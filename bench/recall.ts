@@ -9,7 +9,7 @@ import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
-import { createRequestContext } from '../src/server/request-context.js';
+import { createRequestContext } from '../src/resolvers/request-context.js';
 import { createServices } from '../src/server/services.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { loadQuestionSet } from './question-set.js';
@@ -30,7 +30,7 @@ export async function measureRecall(store: MemoryStore, k: number): Promise<Reca
   let hits = 0;
   for (const q of questions) {
     const context = createRequestContext(services);
-    const { candidates } = await retrieveCandidates(context, q.question, { candidates: 1000, years: null });
+    const { candidates } = await retrieveCandidates(context.graph, q.question, { candidates: 1000, years: null });
     const rank = candidates.findIndex((c) => c.sentence.articleId === q.articleId && c.sentence.text.includes(q.evidence));
     if (rank >= 0 && rank < k) hits++;
     else misses.push({ question: q.question, rank: rank >= 0 ? rank + 1 : null });

@@ -26,7 +26,6 @@ import { parseArgs, promisify } from 'node:util';
 import { AnswerService } from '../src/pipeline/answer-service.js';
 import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
 import { QaReader } from '../src/pipeline/reader.js';
-import { retrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import { createServices } from '../src/server/services.js';
 import { RedisStore } from '../src/store/redis-store.js';
@@ -139,7 +138,8 @@ try {
     // As `kgqa serve` wires it, with every store call (the answer service's too) counted.
     const answers = new AnswerService(counter.store, reader, cache);
     for (const k of CANDIDATES) {
-      const server = await startHttpServer(createServices(counter.store, { answers, candidates: k }), { port: 0 });
+      const services = createServices(counter.store, { answers, candidates: k });
+      const server = await startHttpServer(services, { port: 0 });
       try {
         await ask(server.url, warmQuestion, 100);
         const measure = async (cached: boolean) => {
@@ -156,7 +156,7 @@ try {
         for (let run = 0; run < runs; run++) {
           // Not counted: forgetting every answer (SCAN + UNLINK) and the memoized retrieval, so the ask starts cold.
           await cache.clear();
-          retrievalMemo(counter.store).clear();
+          services.retrievals.clear();
           series.uncached.push(await measure(false));
           series.cached.push(await measure(true));
         }

@@ -1,7 +1,7 @@
 /** Runs the `ask` query in-process through the real schema and resolvers, as the HTTP server would. */
 import { graphql } from 'graphql';
 import { loadSchema } from '../../src/server/http-server.js';
-import { createRequestContext, type Services } from '../../src/server/request-context.js';
+import { createRequestContext, type Services } from '../../src/resolvers/request-context.js';
 
 export const ASK_QUERY = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
   candidates { key }

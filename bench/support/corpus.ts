@@ -10,7 +10,7 @@ import { normalizeQuestion } from '../../src/pipeline/question.js';
 import { retrieveCandidates } from '../../src/pipeline/retrieve.js';
 import type { WordPieceTokenizer } from '../../src/pipeline/tokenize.js';
 import { packageRoot } from '../../src/paths.js';
-import { createRequestContext, type Services } from '../../src/server/request-context.js';
+import { createRequestContext, type Services } from '../../src/resolvers/request-context.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { loadQuestionSet, type FactoidQuestion } from '../question-set.js';
 
@@ -41,7 +41,7 @@ export async function retrieveQuestionSet(services: Services, k: number): Promis
   const retrieved: RetrievedQuestion[] = [];
   for (const question of loadQuestionSet()) {
     const normalized = normalizeQuestion(question.question);
-    const { candidates } = await retrieveCandidates(createRequestContext(services), normalized, { candidates: k, years: null });
+    const { candidates } = await retrieveCandidates(createRequestContext(services).graph, normalized, { candidates: k, years: null });
     const sentences = candidates.map((c) => c.sentence);
     retrieved.push({ ...question, normalized, candidates: sentences, evidenceRank: sentences.findIndex((s) => holdsAnswer(question, s)) });
   }

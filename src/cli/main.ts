@@ -4,7 +4,6 @@ import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-
 import { loadVocabulary } from '../ingest/vocabulary.js';
 import { AnswerService } from '../pipeline/answer-service.js';
 import { QaReader } from '../pipeline/reader.js';
-import { retrievalMemo } from '../pipeline/retrieval-memo.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
 import { startHttpServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
@@ -131,8 +130,7 @@ storeOptions(
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   const services = createServices(store, { lexicon, answers, candidates: flags.candidates, onStoreCall: metrics.onStoreCall });
-  const retrievals = retrievalMemo(services.store);
-  metrics.observeCaches({ retrieval: () => retrievals.size, answers: () => cache.processEntries });
+  metrics.observeCaches({ retrieval: () => services.retrievals.size, answers: () => cache.processEntries });
   const server = await startHttpServer(services, {
     port: flags.port,
     host: flags.host,

@@ -17,14 +17,14 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
   const normalized = normalizeQuestion(question);
   if (normalized === '') throw badInput('"question" is empty', 'question');
   const { qa } = context.services;
-  const loader = context.loaders.answer;
+  const loader = context.answers;
   if (!qa || !loader) {
     throw new GraphQLError('this server runs without a QA model; start it with --model DIR', {
       extensions: { code: 'MODEL_UNAVAILABLE' },
     });
   }
   // Concepts are matched on the question as typed: acronyms such as SARS only match in capitals.
-  const retrieval = await retrieveCandidates(context, question, { candidates: qa.candidates, years: years ?? null });
+  const retrieval = await retrieveCandidates(context.graph, question, { candidates: qa.candidates, years: years ?? null }, context.services.retrievals);
   const resolved = await Promise.all(
     retrieval.candidates.map(({ sentence }) => loader.load({ question: normalized, sentenceKey: sentence.key, corpusVersion: retrieval.corpusVersion })),
   );
@@ -45,8 +45,8 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
 
 export const Answer: AnswerResolvers = {
   text: (answer) => answer.sentence.text.slice(answer.start, answer.end),
-  edge: async (answer, _, { loaders }) => {
+  edge: async (answer, _, { graph }) => {
     if (!answer.edge) return null;
-    return loaders.edge.load(answer.edge);
+    return graph.edge.load(answer.edge);
   },
 };

@@ -3,7 +3,7 @@ import type { ConceptRecord, EdgeRecord, SentenceRecord, ArticleRecord, MentionR
 import type { SearchResultParent, ConnectionParent, ConnectionEdgeParent, AskResultParent, AnswerParent } from './parents.js';
 import type { IngestSummary } from '../ingest/ingest.js';
 import type { ModelDir } from '../pipeline/model-dir.js';
-import type { RequestContext } from '../server/request-context.js';
+import type { RequestContext } from './request-context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };

@@ -45,9 +45,9 @@ export const SearchResult: SearchResultResolvers = {
 
 export const Concept: ConceptResolvers = {
   origin: (concept) => (concept.origin === 'vocabulary' ? 'VOCABULARY' : 'CORPUS'),
-  edges: async (concept, { first, after }, { loaders }) => {
+  edges: async (concept, { first, after }, { graph }) => {
     const page = pageArguments(first, after, 10, MAX_PAGE_SIZE);
-    const { total, items } = await loaders.conceptEdges.load({ conceptId: concept.id, page });
+    const { total, items } = await graph.conceptEdges.load({ conceptId: concept.id, page });
     const oriented = items.map((edge) =>
       edge.source === concept.id ? edge : { ...edge, source: edge.target, target: edge.source },
     );
@@ -63,41 +63,37 @@ export const EdgeConnectionEdge: EdgeConnectionEdgeResolvers = {
 };
 
 export const Edge: EdgeResolvers = {
-  source: async (edge, _, { loaders }) => present(await loaders.concept.load(edge.source), `concept ${edge.source}`),
-  target: async (edge, _, { loaders }) => present(await loaders.concept.load(edge.target), `concept ${edge.target}`),
-  weight: async (edge, _, context) => {
-    const [source, target, stats] = await Promise.all([
-      context.loaders.concept.load(edge.source),
-      context.loaders.concept.load(edge.target),
-      context.stats(),
-    ]);
+  source: async (edge, _, { graph }) => present(await graph.concept.load(edge.source), `concept ${edge.source}`),
+  target: async (edge, _, { graph }) => present(await graph.concept.load(edge.target), `concept ${edge.target}`),
+  weight: async (edge, _, { graph }) => {
+    const [source, target, stats] = await Promise.all([graph.concept.load(edge.source), graph.concept.load(edge.target), graph.stats()]);
     return edgeWeight(edge, source, target, stats.sentences);
   },
-  sentences: async (edge, { first }, { loaders }) => {
+  sentences: async (edge, { first }, { graph }) => {
     const limit = countArgument('first', first, 5, MAX_EDGE_SENTENCES);
-    const ranked = await loaders.edgeSentences.load({ edge: canonicalEdge(edge.source, edge.target), limit });
-    const sentences = await Promise.all(ranked.map(({ key }) => loaders.sentence.load(key)));
+    const ranked = await graph.edgeSentences.load({ edge: canonicalEdge(edge.source, edge.target), limit });
+    const sentences = await Promise.all(ranked.map(({ key }) => graph.sentence.load(key)));
     return sentences.map((sentence, i) => present(sentence, `sentence ${ranked[i].key}`));
   },
 };
 
 export const Sentence: SentenceResolvers = {
-  article: async (sentence, _, { loaders }) => present(await loaders.article.load(sentence.articleId), `article ${sentence.articleId}`),
-  concepts: async (sentence, _, { loaders }) => {
-    const concepts = await Promise.all(sentence.conceptIds.map((id) => loaders.concept.load(id)));
+  article: async (sentence, _, { graph }) => present(await graph.article.load(sentence.articleId), `article ${sentence.articleId}`),
+  concepts: async (sentence, _, { graph }) => {
+    const concepts = await Promise.all(sentence.conceptIds.map((id) => graph.concept.load(id)));
     return concepts.map((concept, i) => present(concept, `concept ${sentence.conceptIds[i]}`));
   },
   mentions: (sentence) => sentence.mentions,
 };
 
 export const Mention: MentionResolvers = {
-  concept: async (mention, _, { loaders }) => present(await loaders.concept.load(mention.conceptId), `concept ${mention.conceptId}`),
+  concept: async (mention, _, { graph }) => present(await graph.concept.load(mention.conceptId), `concept ${mention.conceptId}`),
 };
 
 export const Article: ArticleResolvers = {
-  sentences: async (article, { first, after }, { loaders }) => {
+  sentences: async (article, { first, after }, { graph }) => {
     const page = pageArguments(first, after, 20, MAX_PAGE_SIZE);
-    const { total, items } = await loaders.articleSentences.load({ articleId: article.id, page });
+    const { total, items } = await graph.articleSentences.load({ articleId: article.id, page });
     return { items, offset: page.offset, total };
   },
 };
@@ -106,6 +102,6 @@ export const SentenceConnection: SentenceConnectionResolvers = connectionResolve
 
 export const SentenceConnectionEdge: SentenceConnectionEdgeResolvers = {
   cursor: (parent) => parent.cursor,
-  node: async (parent, _, { loaders }) => present(await loaders.sentence.load(parent.item), `sentence ${parent.item}`),
+  node: async (parent, _, { graph }) => present(await graph.sentence.load(parent.item), `sentence ${parent.item}`),
 };
 

@@ -1,4 +1,5 @@
-import type { ConceptRecord, EdgeKey, EdgeRecord, SentenceRecord } from '../domain.js';
+import type { ConceptRecord, EdgeKey, SentenceRecord } from '../domain.js';
+import type { GraphSearchResult } from '../graph/search.js';
 
 /** What the resolvers of connection types receive: one page of ranked items and where it starts. */
 export interface ConnectionParent<T> {
@@ -12,10 +13,7 @@ export interface ConnectionEdgeParent<T> {
   cursor: string;
 }
 
-export interface SearchResultParent {
-  concepts: ConceptRecord[];
-  links: EdgeRecord[];
-}
+export type SearchResultParent = GraphSearchResult;
 
 export interface AnswerParent {
   sentence: SentenceRecord;

@@ -11,15 +11,15 @@ export const Query: QueryResolvers = {
     if (text.length > MAX_SEARCH_TEXT_LENGTH) {
       throw badInput(`"text" must be at most ${MAX_SEARCH_TEXT_LENGTH} characters (got ${text.length})`, 'text');
     }
-    return searchGraph(context, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS));
+    return searchGraph(context.graph, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS));
   },
-  concept: (_, { id }, { loaders }) => loaders.concept.load(id),
-  edge: async (_, { source, target }, { loaders }) => {
-    const edge = await loaders.edge.load(canonicalEdge(source, target));
+  concept: (_, { id }, { graph }) => graph.concept.load(id),
+  edge: async (_, { source, target }, { graph }) => {
+    const edge = await graph.edge.load(canonicalEdge(source, target));
     return edge && { ...edge, source, target };
   },
-  sentence: (_, { key }, { loaders }) => loaders.sentence.load(key),
-  article: (_, { id }, { loaders }) => loaders.article.load(id),
-  stats: (_, __, context) => context.stats(),
+  sentence: (_, { key }, { graph }) => graph.sentence.load(key),
+  article: (_, { id }, { graph }) => graph.article.load(id),
+  stats: (_, __, { graph }) => graph.stats(),
   model: (_, __, { services }) => services.qa?.answers.reader.model ?? null,
 };

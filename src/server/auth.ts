@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../resolvers/request-context.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -19,7 +19,7 @@ import { webPageRouter } from './web-page.js';
 import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
 import type { ServerMetrics } from './metrics.js';
-import { createRequestContext, type RequestContext, type Services } from './request-context.js';
+import { createRequestContext, type RequestContext, type Services } from '../resolvers/request-context.js';
 
 export interface HttpServerOptions {
   port: number;

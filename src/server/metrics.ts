@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnswerObserver } from '../pipeline/answer-service.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../resolvers/request-context.js';
 
 /** Prometheus metrics of one server, in a registry of its own so several servers can share a process. */
 export class ServerMetrics implements AnswerObserver {

@@ -5,7 +5,8 @@ import { ingestDocuments, type IngestSummary } from '../ingest/ingest.js';
 import type { AnswerService } from '../pipeline/answer-service.js';
 import { instrumentStore } from '../store/instrumented-store.js';
 import type { GraphStore } from '../store/store.js';
-import type { Services } from './request-context.js';
+import { RetrievalMemo } from '../pipeline/retrieval-memo.js';
+import type { Services } from '../resolvers/request-context.js';
 
 export interface ServiceOptions {
   /** The vocabulary the ingest mutation matches with; without one, concepts come from the corpus. */
@@ -25,6 +26,7 @@ export function createServices(rawStore: GraphStore, options: ServiceOptions = {
   return {
     store,
     questionConcepts: new QuestionConcepts(store),
+    retrievals: new RetrievalMemo(),
     qa: options.answers ? { answers: options.answers, candidates: options.candidates ?? DEFAULT_CANDIDATES } : null,
     // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
     ingest(documents: readonly DocumentResult[]): Promise<IngestSummary> {

@@ -1,15 +1,20 @@
-import type { StoreStats } from '../domain.js';
+import type DataLoader from 'dataloader';
+import { createGraphReads, type GraphReads } from '../graph/graph-reads.js';
 import type { QuestionConcepts } from '../graph/question-concepts.js';
 import type { DocumentResult } from '../ingest/documents.js';
-import type { AnswerService } from '../pipeline/answer-service.js';
 import type { IngestSummary } from '../ingest/ingest.js';
-import { createLoaders, type Loaders } from '../resolvers/loaders.js';
+import type { AnswerRequest, AnswerService, ResolvedAnswer } from '../pipeline/answer-service.js';
+import type { RetrievalMemo } from '../pipeline/retrieval-memo.js';
+import type { Retrieval } from '../pipeline/retrieve.js';
 import type { GraphStore } from '../store/store.js';
+import { answerLoader } from './loaders.js';
 
-/** What lives as long as the server: the store and what is derived from the corpus. */
+/** What the resolvers need from the app, for as long as it runs: the store and what is derived from the corpus. */
 export interface Services {
   store: GraphStore;
   questionConcepts: QuestionConcepts;
+  /** Retrievals memoized per corpus version, shared by every request. */
+  retrievals: RetrievalMemo<Retrieval>;
   /** The QA pipeline, when the server runs a model. */
   qa: { answers: AnswerService; candidates: number } | null;
   /** Ingests with the server's vocabulary, one batch at a time. */
@@ -21,20 +26,19 @@ export interface RequestContext {
   /** The Authorization header, checked for mutations. */
   authorization?: string;
   requestId?: string;
-  loaders: Loaders;
-  /** Corpus totals, read at most once per request. */
-  stats(): Promise<StoreStats>;
+  graph: GraphReads;
+  /** Every answer of a request (all `ask` fields, all candidates) shares one batch, so one reader call. */
+  answers: DataLoader<AnswerRequest, ResolvedAnswer, string> | null;
 }
 
 export function createRequestContext(
   services: Services,
   request: Pick<RequestContext, 'authorization' | 'requestId'> = {},
 ): RequestContext {
-  let stats: Promise<StoreStats> | undefined;
   return {
     ...request,
     services,
-    loaders: createLoaders(services.store, services.qa?.answers ?? null),
-    stats: () => (stats ??= services.store.stats()),
+    graph: createGraphReads(services.store, services.questionConcepts),
+    answers: services.qa && answerLoader(services.qa.answers),
   };
 }
