@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
-import type { AnswerRequest, AnswerService, ResolvedAnswer } from '../pipeline/answer-service.js';
+import type { AnswerRequest, AnswerService } from '../pipeline/answer-service.js';
+import type { Answerer } from '../pipeline/ask.js';
 
 /** Answers of one request, batched: the candidates of every `ask` field of the request go to the reader together. */
-export function answerLoader(answers: AnswerService): DataLoader<AnswerRequest, ResolvedAnswer, string> {
-  return new DataLoader((requests) => answers.answer(requests), {
+export function batchedAnswers(service: AnswerService): Answerer {
+  const loader = new DataLoader((requests: readonly AnswerRequest[]) => service.answer(requests), {
     cacheKeyFn: ({ question, sentenceKey, corpusVersion }) => `${corpusVersion}\u0000${question}\u0000${sentenceKey}`,
   });
+  return { answer: (requests) => Promise.all(requests.map((request) => loader.load(request))) };
 }

@@ -1,5 +1,5 @@
-import type { ConceptRecord, EdgeKey, SentenceRecord } from '../domain.js';
 import type { GraphSearchResult } from '../graph/search.js';
+import type { AskAnswer, AskResult } from '../pipeline/ask.js';
 
 /** What the resolvers of connection types receive: one page of ranked items and where it starts. */
 export interface ConnectionParent<T> {
@@ -14,20 +14,5 @@ export interface ConnectionEdgeParent<T> {
 }
 
 export type SearchResultParent = GraphSearchResult;
-
-export interface AnswerParent {
-  sentence: SentenceRecord;
-  edge: EdgeKey | null;
-  start: number;
-  end: number;
-  score: number;
-  cached: boolean;
-}
-
-export interface AskResultParent {
-  question: string;
-  concepts: ConceptRecord[];
-  candidates: SentenceRecord[];
-  answers: AnswerParent[];
-  tookMs: number;
-}
+export type AskResultParent = AskResult;
+export type AnswerParent = AskAnswer;

@@ -1,13 +1,13 @@
-import type DataLoader from 'dataloader';
 import { createGraphReads, type GraphReads } from '../graph/graph-reads.js';
 import type { QuestionConcepts } from '../graph/question-concepts.js';
 import type { DocumentResult } from '../ingest/documents.js';
 import type { IngestSummary } from '../ingest/ingest.js';
-import type { AnswerRequest, AnswerService, ResolvedAnswer } from '../pipeline/answer-service.js';
+import type { AnswerService } from '../pipeline/answer-service.js';
+import type { Answerer } from '../pipeline/ask.js';
 import type { RetrievalMemo } from '../pipeline/retrieval-memo.js';
 import type { Retrieval } from '../pipeline/retrieve.js';
 import type { GraphStore } from '../store/store.js';
-import { answerLoader } from './loaders.js';
+import { batchedAnswers } from './loaders.js';
 
 /** What the resolvers need from the app, for as long as it runs: the store and what is derived from the corpus. */
 export interface Services {
@@ -28,7 +28,7 @@ export interface RequestContext {
   requestId?: string;
   graph: GraphReads;
   /** Every answer of a request (all `ask` fields, all candidates) shares one batch, so one reader call. */
-  answers: DataLoader<AnswerRequest, ResolvedAnswer, string> | null;
+  answers: Answerer | null;
 }
 
 export function createRequestContext(
@@ -39,6 +39,6 @@ export function createRequestContext(
     ...request,
     services,
     graph: createGraphReads(services.store, services.questionConcepts),
-    answers: services.qa && answerLoader(services.qa.answers),
+    answers: services.qa && batchedAnswers(services.qa.answers),
   };
 }
