@@ -14,15 +14,14 @@
  * "fp32x20" on the sentences both read: top span per sentence, and top answer per question.
  */
 import { parseArgs } from 'node:util';
-import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
-import { AnswerService, emptyTimings, type PipelineTimings } from '../src/pipeline/answer-service.js';
+import { emptyTimings, type AnswerService, type PipelineTimings } from '../src/pipeline/answer-service.js';
 import type { ModelVariant } from '../src/pipeline/model-dir.js';
 import { rowLength } from '../src/pipeline/assemble.js';
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
 import { createRequestContext, type Services } from '../src/resolvers/request-context.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { runAsk, type AskAnswer } from './support/ask-query.js';
 import { ingestCord19Sample, retrieveQuestionSet, type RetrievedQuestion } from './support/corpus.js';
 import { benchModelDir } from './support/models.js';
@@ -77,16 +76,16 @@ const fp32Reader = await reader('fp32', false);
 const baseline = await loadTransformersQa(modelDir, { variant: 'fp32', threads });
 // Pre-tokenized at ingest, as `kgqa ingest --model` stores sentences: a read fetches tokens, it does not make them.
 const store = await ingestCord19Sample(fp32Reader.tokenizer);
-const questions = (await retrieveQuestionSet(createServices(store), CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined);
+const questions = (await retrieveQuestionSet(createApp({ store }).services, CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined);
 
 async function config(spec: string): Promise<Config> {
   const match = /^(fp32|int8)x(\d+)(\/1)?$/.exec(spec);
   if (!match) throw new Error(`--configs: "${spec}" is not VARIANTxK or VARIANTxK/1 (e.g. int8x5)`);
-  const answers = new AnswerService(store, await reader(match[1] as ModelVariant, !!match[3]), new MemoryAnswerCache());
+  const app = createApp({ store, reader: await reader(match[1] as ModelVariant, !!match[3]), candidates: Number(match[2]) });
   return {
     name: spec,
-    answers,
-    services: createServices(store, { answers, candidates: Number(match[2]) }),
+    answers: app.answers!,
+    services: app.services,
     passMs: [],
     timings: emptyTimings(),
     spans: [],

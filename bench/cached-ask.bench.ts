@@ -7,11 +7,8 @@
  *   node dist/bench/cached-ask.bench.js [--preset tiny | --model DIR] [--requests 3000] [--question TEXT]
  */
 import { parseArgs } from 'node:util';
-import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
-import { AnswerService } from '../src/pipeline/answer-service.js';
 import { QaReader } from '../src/pipeline/reader.js';
-import { startHttpServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { loadQuestionSet } from './question-set.js';
 import { ingestCord19Sample } from './support/corpus.js';
 import { benchModelDir } from './support/models.js';
@@ -29,9 +26,9 @@ const requests = Number(args.requests);
 // The model only runs while warming; a cache hit costs the same whatever its size.
 const reader = await QaReader.load(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
 const store = await ingestCord19Sample(reader.tokenizer);
-const answers = new AnswerService(store, reader, new MemoryAnswerCache());
-const services = createServices(store, { answers });
-const server = await startHttpServer(services, { port: 0 });
+const app = createApp({ store, reader });
+const answers = app.answers!;
+const server = await app.listen({ port: 0 });
 const question = args.question ?? loadQuestionSet()[3].question;
 
 // What a client asks for: the answers with their sentence and article.
@@ -70,7 +67,7 @@ async function alternate(count: number, first: string, second: string, before = 
 }
 const [cachedAsk, typename] = await alternate(requests, ASK, TYPENAME);
 // Apart, so the garbage of its retrievals does not land on the requests measured above.
-const [unmemoized, typenameApart] = await alternate(Math.ceil(requests / 3), ASK, TYPENAME, () => services.retrievals.clear());
+const [unmemoized, typenameApart] = await alternate(Math.ceil(requests / 3), ASK, TYPENAME, () => app.services.retrievals.clear());
 if (answers.timings.reads !== readsAfterWarming) throw new Error('the model ran while measuring: the cache missed');
 
 console.log(`after: ${loadReport()}`);

@@ -10,7 +10,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
 import { createRequestContext } from '../src/resolvers/request-context.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { loadQuestionSet } from './question-set.js';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ export interface RecallReport {
 }
 
 export async function measureRecall(store: MemoryStore, k: number): Promise<RecallReport> {
-  const services = createServices(store);
+  const { services } = createApp({ store });
   const questions = loadQuestionSet();
   const misses: RecallReport['misses'] = [];
   let hits = 0;

@@ -23,11 +23,9 @@ import autocannon from 'autocannon';
 import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
-import { AnswerService } from '../src/pipeline/answer-service.js';
 import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
 import { QaReader } from '../src/pipeline/reader.js';
-import { startHttpServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { graphql } from '../test/support/cli.js';
 import { countingStore } from '../test/support/counting-store.js';
@@ -135,11 +133,10 @@ try {
     const store = await RedisStore.open(target.url);
     const counter = countingStore(store);
     const cache = new RedisAnswerCache(store);
-    // As `kgqa serve` wires it, with every store call (the answer service's too) counted.
-    const answers = new AnswerService(counter.store, reader, cache);
     for (const k of CANDIDATES) {
-      const services = createServices(counter.store, { answers, candidates: k });
-      const server = await startHttpServer(services, { port: 0 });
+      // As `kgqa serve` wires it, with every store call (the answer service's too) counted.
+      const app = createApp({ store: counter.store, answerCache: cache, reader, candidates: k });
+      const server = await app.listen({ port: 0 });
       try {
         await ask(server.url, warmQuestion, 100);
         const measure = async (cached: boolean) => {
@@ -156,7 +153,7 @@ try {
         for (let run = 0; run < runs; run++) {
           // Not counted: forgetting every answer (SCAN + UNLINK) and the memoized retrieval, so the ask starts cold.
           await cache.clear();
-          services.retrievals.clear();
+          app.services.retrievals.clear();
           series.uncached.push(await measure(false));
           series.cached.push(await measure(true));
         }

@@ -18,8 +18,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { packageRoot } from '../src/paths.js';
 import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
-import { startHttpServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import type { GraphStore } from '../src/store/store.js';
@@ -66,7 +65,7 @@ async function main() {
       }
       const stats = await store.stats();
       const counter = countingStore(store);
-      const server = await startHttpServer(createServices(counter.store, { lexicon }), { port: 0 });
+      const server = await createApp({ store: counter.store, lexicon }).listen({ port: 0 });
       const searches: { commands: number; reads: number; calls: number; byCommand: Record<string, number> }[] = [];
       let links = 0;
       let sentences = 0;

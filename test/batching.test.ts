@@ -3,8 +3,8 @@ import { readInputs } from '../src/cli/ingest-command.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
-import { startHttpServer, type RunningServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
+import type { RunningServer } from '../src/server/http-server.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { cord19Dir, graphql, meshPath } from './support/cli.js';
 import { countingStore } from './support/counting-store.js';
@@ -22,7 +22,7 @@ describe('DataLoader batching', () => {
     const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
     await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
     counter = countingStore(store);
-    server = await startHttpServer(createServices(counter.store, { lexicon }), { port: 0 });
+    server = await createApp({ store: counter.store, lexicon }).listen({ port: 0 });
   });
   afterAll(async () => {
     await server?.close();

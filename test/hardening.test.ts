@@ -4,9 +4,8 @@ import { readInputs } from '../src/cli/ingest-command.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
-import { startHttpServer, type RunningServer } from '../src/server/http-server.js';
-import { ServerMetrics } from '../src/server/metrics.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
+import type { RunningServer } from '../src/server/http-server.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { graphql, repoRoot } from './support/cli.js';
 
@@ -22,7 +21,7 @@ async function seedStore(): Promise<MemoryStore> {
 
 describe('write authorization', () => {
   it('refuses every mutation when no API key is configured', async () => {
-    const server = await startHttpServer(createServices(await seedStore()), { port: 0 });
+    const server = await createApp({ store: await seedStore() }).listen({ port: 0 });
     try {
       const response = await graphql(server.url, INGEST, undefined, { authorization: 'Bearer anything' });
       expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -34,7 +33,7 @@ describe('write authorization', () => {
   });
 
   it('needs the right bearer key when one is configured', async () => {
-    const server = await startHttpServer(createServices(await seedStore()), { port: 0, apiKey: 's3cret' });
+    const server = await createApp({ store: await seedStore() }).listen({ port: 0, apiKey: 's3cret' });
     try {
       for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }]) {
         const response = await graphql(server.url, INGEST, undefined, headers);
@@ -51,12 +50,9 @@ describe('write authorization', () => {
 
 describe('limits, operations endpoints and request ids', () => {
   let server: RunningServer;
-  let metrics: ServerMetrics;
 
   beforeAll(async () => {
-    metrics = new ServerMetrics();
-    const services = createServices(await seedStore(), { onStoreCall: metrics.onStoreCall });
-    server = await startHttpServer(services, { port: 0, metrics, corsOrigins: ['http://example.test'] });
+    server = await createApp({ store: await seedStore(), metrics: true }).listen({ port: 0, corsOrigins: ['http://example.test'] });
   });
   afterAll(async () => {
     await server?.close();

@@ -4,8 +4,8 @@ import { readInputs } from '../src/cli/ingest-command.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
-import { startHttpServer, type RunningServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
+import type { RunningServer } from '../src/server/http-server.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { graphql, repoRoot } from './support/cli.js';
 import { fetchStats } from './support/corpus.js';
@@ -22,7 +22,7 @@ describe('GraphQL over HTTP on the seed corpus', () => {
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
     const summary = await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
     expect(summary.rejected).toEqual([]);
-    server = await startHttpServer(createServices(store, { lexicon }), { port: 0, apiKey: API_KEY });
+    server = await createApp({ store, lexicon }).listen({ port: 0, apiKey: API_KEY });
   });
   afterAll(async () => {
     await server?.close();

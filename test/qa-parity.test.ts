@@ -11,7 +11,7 @@ import { loadTransformersQa, type TransformersQa, type TransformersQaAnswer } fr
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { DEFAULT_MAX_ANSWER_TOKENS, QaReader, type ReadSpan } from '../src/pipeline/reader.js';
 import type { TokenizedText } from '../src/pipeline/tokenize.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
 import { generateTinyModel } from './support/model.js';
 
 const CANDIDATES = 20;
@@ -53,7 +53,7 @@ describe('QA span scoring matches transformers.js (tiny model, CORD-19 question 
     boundedReader = await QaReader.load(dir, { intraOpThreads: 1 });
     reference = await loadTransformersQa(dir, { threads: 1 });
     const store = await ingestCord19Sample();
-    questions = await retrieveQuestionSet(createServices(store), CANDIDATES);
+    questions = await retrieveQuestionSet(createApp({ store }).services, CANDIDATES);
     for (const question of questions) {
       const questionTokens = reader.tokenizer.tokenize(question.normalized);
       const sentences = question.candidates.map((c) => reader.tokenizer.tokenize(c.text));

@@ -4,8 +4,8 @@ import { sentenceKey } from '../src/domain.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
-import { startHttpServer, type RunningServer } from '../src/server/http-server.js';
-import { createServices } from '../src/server/services.js';
+import { createApp } from '../src/server/app.js';
+import type { RunningServer } from '../src/server/http-server.js';
 import { openStore, StoreConfigError } from '../src/store/open-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import type { PreparedArticle } from '../src/store/store.js';
@@ -79,7 +79,7 @@ describe('Redis Cluster failover under a search load', () => {
     store = await RedisStore.open(cluster.url);
     const summary = await ingestDocuments(store, documents, { lexicon });
     articleIds = summary.accepted.map((a) => a.id);
-    server = await startHttpServer(createServices(store, { lexicon }), { port: 0 });
+    server = await createApp({ store, lexicon }).listen({ port: 0 });
   });
   afterAll(async () => {
     await server?.close();

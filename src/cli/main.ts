@@ -2,14 +2,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
 import { loadVocabulary } from '../ingest/vocabulary.js';
-import { AnswerService } from '../pipeline/answer-service.js';
 import { QaReader } from '../pipeline/reader.js';
 import { WordPieceTokenizer } from '../pipeline/tokenize.js';
-import { startHttpServer } from '../server/http-server.js';
+import { createApp } from '../server/app.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
-import { ServerMetrics } from '../server/metrics.js';
-import { createServices } from '../server/services.js';
 import { openStore } from '../store/open-store.js';
 import type { GraphStore } from '../store/store.js';
 import { formatSummary, ingestPaths } from './ingest-command.js';
@@ -118,27 +115,23 @@ storeOptions(
     ? await QaReader.load(flags.model, { variant: flags.variant, intraOpThreads: flags.threads })
     : undefined;
   // On Redis the answer cache is shared by every server of the corpus.
-  const { store, answerCache: cache } = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  const { store, answerCache } = await openStore({ url: flags.store, dataDir: flags.dataDir });
   if (flags.ingest.length > 0) {
     console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
   }
-  const metrics = new ServerMetrics();
-  const answers = reader && new AnswerService(store, reader, cache, metrics);
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
   if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
-  const services = createServices(store, { lexicon, answers, candidates: flags.candidates, onStoreCall: metrics.onStoreCall });
-  metrics.observeCaches({ retrieval: () => services.retrievals.size, answers: () => cache.processEntries });
-  const server = await startHttpServer(services, {
+  const app = createApp({ store, answerCache, reader, lexicon, candidates: flags.candidates, metrics: true });
+  const server = await app.listen({
     port: flags.port,
     host: flags.host,
     development: flags.development,
     apiKey,
     corsOrigins: flags.corsOrigin,
     logger: createLogger(),
-    metrics,
   });
   console.error(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
   let stopping = false;

@@ -9,17 +9,18 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { withDeadline } from '../deadline.js';
 import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
+import { createRequestContext, type RequestContext, type Services } from '../resolvers/request-context.js';
 import { writeAuthorizationPlugin } from './auth.js';
+import { RequestDrain } from './drain.js';
 import { createExpressHttpServer } from './express-http-server.js';
 import { graphiqlRouter } from './graphiql.js';
+import { healthRouter } from './health.js';
 import { webPageRouter } from './web-page.js';
 import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
 import type { ServerMetrics } from './metrics.js';
-import { createRequestContext, type RequestContext, type Services } from '../resolvers/request-context.js';
 
 export interface HttpServerOptions {
   port: number;
@@ -42,12 +43,6 @@ export interface RunningServer {
 }
 
 export const GRAPHQL_PATH = '/graphql';
-const READINESS_TIMEOUT_MS = 2_000;
-/** After the last in-flight request ends, open connections may still deliver a request already sent: wait 10 × 25 ms. */
-const DRAIN_QUIET_CHECKS = 10;
-const DRAIN_CHECK_MS = 25;
-/** Upper bound of each drain phase, so a steady stream of requests cannot hold shutdown forever. */
-const DRAIN_MAX_MS = 5_000;
 
 export function loadSchema() {
   return makeExecutableSchema({ typeDefs: readFileSync(schemaPath, 'utf8'), resolvers });
@@ -93,34 +88,13 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   });
   await apollo.start();
 
-  // Graceful shutdown: count in-flight requests and, once draining, tell keep-alive clients to reconnect elsewhere.
-  let inFlight = 0;
-  let draining = false;
-  app.use((_request, response, next) => {
-    inFlight++;
-    response.once('close', () => inFlight--);
-    if (draining) response.setHeader('Connection', 'close');
-    next();
-  });
+  const drain = new RequestDrain();
+  app.use(drain.middleware);
   app.use(requestLogger(logger));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(cors({ origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins }));
   }
-  app.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_request, response) => {
-    if (draining) {
-      response.status(503).json({ status: 'unavailable', reason: 'shutting down' });
-      return;
-    }
-    try {
-      await withDeadline(services.store.stats(), READINESS_TIMEOUT_MS, `the ${services.store.kind} store did not answer`);
-      response.json({ status: 'ready', store: services.store.kind, model: services.qa ? 'loaded' : 'none' });
-    } catch (error) {
-      response.status(503).json({ status: 'unavailable', reason: (error as Error).message });
-    }
-  });
+  app.use(healthRouter(services, () => drain.draining));
   if (options.metrics) {
     const { registry } = options.metrics;
     app.get('/metrics', async (_request, response) => {
@@ -148,21 +122,8 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = !options.host || ['127.0.0.1', '0.0.0.0', '::'].includes(options.host) ? 'localhost' : options.host;
-  // Quiet means several consecutive checks with nothing in flight: counted in checks, not wall time, because a
-  // busy event loop delays the checks while requests wait unparsed in their sockets.
-  const quiet = async (limitMs: number) => {
-    const started = Date.now();
-    for (let quietChecks = 0; quietChecks < DRAIN_QUIET_CHECKS && Date.now() - started < limitMs; ) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
-      quietChecks = inFlight > 0 ? 0 : quietChecks + 1;
-    }
-  };
   const close = async () => {
-    // Not ready any more, but still accepting: connections already queued by clients are served, not reset.
-    draining = true;
-    await quiet(DRAIN_MAX_MS);
-    httpServer.close();
-    await quiet(DRAIN_MAX_MS);
+    await drain.drain(httpServer);
     await apollo.stop();
   };
   return { url: `http://${host}:${port}${GRAPHQL_PATH}`, port, close };

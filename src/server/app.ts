@@ -1,0 +1,68 @@
+import { QuestionConcepts } from '../graph/question-concepts.js';
+import type { ConceptLexicon } from '../ingest/concept-lexicon.js';
+import type { DocumentResult } from '../ingest/documents.js';
+import { ingestDocuments, type IngestSummary } from '../ingest/ingest.js';
+import { AnswerService } from '../pipeline/answer-service.js';
+import type { QaReader } from '../pipeline/reader.js';
+import { RetrievalMemo } from '../pipeline/retrieval-memo.js';
+import type { Services } from '../resolvers/request-context.js';
+import type { AnswerCache } from '../store/answer-cache.js';
+import { instrumentStore } from '../store/instrumented-store.js';
+import { MemoryAnswerCache } from '../store/memory-answer-cache.js';
+import type { GraphStore } from '../store/store.js';
+import { startHttpServer, type HttpServerOptions, type RunningServer } from './http-server.js';
+import { ServerMetrics } from './metrics.js';
+
+export interface AppOptions {
+  store: GraphStore;
+  /** The store's own answer cache (see openStore); a fresh in-process one when not given. */
+  answerCache?: AnswerCache;
+  /** The QA reader; without one, `ask` answers MODEL_UNAVAILABLE. */
+  reader?: QaReader;
+  /** The vocabulary the ingest mutation matches with; without one, concepts come from the corpus. */
+  lexicon?: ConceptLexicon;
+  /** Sentences the reader reads per question. */
+  candidates?: number;
+  /** Prometheus metrics (served at /metrics), store calls counted by method. */
+  metrics?: boolean;
+}
+
+/** A kgqa server's parts, wired once for the CLI, the tests and the benchmarks. */
+export interface App {
+  /** What the resolvers use; enough to run GraphQL in-process. */
+  services: Services;
+  /** Null without a reader. */
+  answers: AnswerService | null;
+  metrics: ServerMetrics | null;
+  /** Serves the app over HTTP (GraphQL, health, metrics, the web page). */
+  listen(options: Omit<HttpServerOptions, 'metrics'>): Promise<RunningServer>;
+}
+
+export const DEFAULT_CANDIDATES = 20;
+
+export function createApp(options: AppOptions): App {
+  const metrics = options.metrics ? new ServerMetrics() : null;
+  const answerCache = options.answerCache ?? new MemoryAnswerCache();
+  const answers = options.reader ? new AnswerService(options.store, options.reader, answerCache, metrics ?? undefined) : null;
+  const store = metrics ? instrumentStore(options.store, metrics.onStoreCall) : options.store;
+  let queue: Promise<unknown> = Promise.resolve();
+  const services: Services = {
+    store,
+    questionConcepts: new QuestionConcepts(store),
+    retrievals: new RetrievalMemo(),
+    qa: answers && { answers, candidates: options.candidates ?? DEFAULT_CANDIDATES },
+    // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
+    ingest(documents: readonly DocumentResult[]): Promise<IngestSummary> {
+      const run = queue.then(() => ingestDocuments(store, documents, { lexicon: options.lexicon, tokenizer: options.reader?.tokenizer }));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+  metrics?.observeCaches({ retrieval: () => services.retrievals.size, answers: () => answerCache.processEntries });
+  return {
+    services,
+    answers,
+    metrics,
+    listen: (http) => startHttpServer(services, { ...http, metrics: metrics ?? undefined }),
+  };
+}
