@@ -19,22 +19,22 @@ import type { ModelVariant } from '../src/pipeline/model-dir.js';
 import { rowLength } from '../src/pipeline/assemble.js';
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
-import { retrieveCandidates } from '../src/pipeline/retrieve.js';
-import { createRequestContext, type Services } from '../src/resolvers/request-context.js';
-import { createApp } from '../src/server/app.js';
+import { createApp, type App } from '../src/server/app.js';
+import { askApp, readsNothing } from '../test/support/ask.js';
+import { ingestCord19Sample } from '../test/support/cord19-sample.js';
+import { retrieveQuestionSet, type RetrievedQuestion } from '../test/support/question-set.js';
+import { decodesTo } from '../test/support/spans.js';
+import { loadTransformersQa, type TransformersQaAnswer } from '../test/support/transformers-qa.js';
 import { runAsk, type AskAnswer } from './support/ask-query.js';
-import { ingestCord19Sample, retrieveQuestionSet, type RetrievedQuestion } from './support/corpus.js';
 import { benchModelDir } from './support/models.js';
-import { decodesTo } from './support/spans.js';
 import { loadReport, median, ms, pct, sum } from './support/stats.js';
-import { loadTransformersQa, type TransformersQa, type TransformersQaAnswer } from './support/transformers-qa.js';
 
 const CANDIDATES = 20;
 const SCORE_TOLERANCE = 1e-4;
 
 interface Config {
   name: string;
-  services: Services;
+  app: App;
   answers: AnswerService;
   /** Wall time of one question-set pass, per round. */
   passMs: number[];
@@ -76,7 +76,7 @@ const fp32Reader = await reader('fp32', false);
 const baseline = await loadTransformersQa(modelDir, { variant: 'fp32', threads });
 // Pre-tokenized at ingest, as `kgqa ingest --model` stores sentences: a read fetches tokens, it does not make them.
 const store = await ingestCord19Sample(fp32Reader.tokenizer);
-const questions = (await retrieveQuestionSet(createApp({ store }).services, CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined);
+const questions = (await retrieveQuestionSet(createApp({ store }), CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined);
 
 async function config(spec: string): Promise<Config> {
   const match = /^(fp32|int8)x(\d+)(\/1)?$/.exec(spec);
@@ -84,8 +84,8 @@ async function config(spec: string): Promise<Config> {
   const app = createApp({ store, reader: await reader(match[1] as ModelVariant, !!match[3]), candidates: Number(match[2]) });
   return {
     name: spec,
+    app,
     answers: app.answers!,
-    services: app.services,
     passMs: [],
     timings: emptyTimings(),
     spans: [],
@@ -100,10 +100,10 @@ for (const spec of args.configs!.split(',')) if (spec !== shipped.name) configs.
 /** Uncached: answer cache and retrieval memo are emptied first, as for a new question; timings kept for the breakdown. */
 async function timeAsk(c: Config, q: RetrievedQuestion, round: number, index: number): Promise<number> {
   await c.answers.cache.clear();
-  c.services.retrievals.clear();
+  c.app.services.retrievals.clear();
   const before = { ...c.answers.timings };
   const started = performance.now();
-  const result = await runAsk(c.services, q.question);
+  const result = await runAsk(c.app.services, q.question);
   const elapsed = performance.now() - started;
   for (const key of Object.keys(before) as (keyof PipelineTimings)[]) c.timings[key] += c.answers.timings[key] - before[key];
   if (round === 0) {
@@ -124,9 +124,9 @@ async function timeBaseline(q: RetrievedQuestion, index: number): Promise<number
 }
 
 async function timeRetrieval(q: RetrievedQuestion): Promise<number> {
-  shipped.services.retrievals.clear();
+  shipped.app.services.retrievals.clear();
   const started = performance.now();
-  await retrieveCandidates(createRequestContext(shipped.services).graph, q.normalized, { candidates: CANDIDATES, years: null }, shipped.services.retrievals);
+  await askApp(shipped.app, q.question, { answers: readsNothing });
   return performance.now() - started;
 }
 
@@ -155,7 +155,7 @@ function tokenAccounting(): string {
 
 // Warm-up: first runs allocate arenas and tune kernels.
 await timeBaseline(questions[0], -1);
-for (const c of configs) await runAsk(c.services, questions[0].question);
+for (const c of configs) await runAsk(c.app.services, questions[0].question);
 
 const baselinePassMs: number[] = [];
 const retrievalMs: number[] = [];

@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import { QaReader } from '../src/pipeline/reader.js';
 import { createApp } from '../src/server/app.js';
-import { loadQuestionSet } from './question-set.js';
-import { ingestCord19Sample } from './support/corpus.js';
+import { ingestCord19Sample } from '../test/support/cord19-sample.js';
+import { loadQuestionSet } from '../test/support/question-set.js';
 import { benchModelDir } from './support/models.js';
 import { loadReport, ms, quantile } from './support/stats.js';
 

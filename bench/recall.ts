@@ -8,30 +8,27 @@ import { readInputs } from '../src/cli/ingest-command.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
-import { retrieveCandidates } from '../src/pipeline/retrieve.js';
-import { createRequestContext } from '../src/resolvers/request-context.js';
 import { createApp } from '../src/server/app.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import { loadQuestionSet } from './question-set.js';
-import { join } from 'node:path';
-import { packageRoot } from '../src/paths.js';
+import { cord19Dir } from '../test/support/cli.js';
+import { holdsAnswer, retrieveQuestionSet } from '../test/support/question-set.js';
 
-export interface RecallReport {
+/** Retrieval ranks whole pools; 1000 candidates is every sentence it reaches, so a miss says how far off it was. */
+const POOL = 1000;
+
+interface RecallReport {
   k: number;
   hits: number;
   total: number;
   misses: { question: string; rank: number | null }[];
 }
 
-export async function measureRecall(store: MemoryStore, k: number): Promise<RecallReport> {
-  const { services } = createApp({ store });
-  const questions = loadQuestionSet();
+async function measureRecall(store: MemoryStore, k: number): Promise<RecallReport> {
+  const questions = await retrieveQuestionSet(createApp({ store }), POOL);
   const misses: RecallReport['misses'] = [];
   let hits = 0;
   for (const q of questions) {
-    const context = createRequestContext(services);
-    const { candidates } = await retrieveCandidates(context.graph, q.question, { candidates: 1000, years: null });
-    const rank = candidates.findIndex((c) => c.sentence.articleId === q.articleId && c.sentence.text.includes(q.evidence));
+    const rank = q.candidates.findIndex((sentence) => holdsAnswer(q, sentence));
     if (rank >= 0 && rank < k) hits++;
     else misses.push({ question: q.question, rank: rank >= 0 ? rank + 1 : null });
   }
@@ -42,10 +39,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { vocabulary: { type: 'string', multiple: true }, k: { type: 'string', default: '20' } } });
   const store = await MemoryStore.open();
   const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
-  await ingestDocuments(store, await readInputs([join(packageRoot, '..', 'shared', 'corpus', 'cord19-sample')]), { lexicon });
+  await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
   const report = await measureRecall(store, Number(values.k));
   console.log(`recall@${report.k}: ${report.hits}/${report.total} = ${((100 * report.hits) / report.total).toFixed(1)}%`);
   for (const miss of report.misses) console.log(`  miss (rank ${miss.rank ?? 'not retrieved'}): ${miss.question}`);
 }
 
-if (process.argv[1]?.endsWith('recall.js')) await main();
+await main();

@@ -27,11 +27,10 @@ import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { createApp } from '../src/server/app.js';
 import { RedisStore } from '../src/store/redis-store.js';
-import { graphql } from '../test/support/cli.js';
+import { cord19Dir, graphql } from '../test/support/cli.js';
 import { countingStore } from '../test/support/counting-store.js';
+import { loadQuestionSet } from '../test/support/question-set.js';
 import { startRedis, startRedisCluster } from '../test/support/redis-cluster.js';
-import { loadQuestionSet } from './question-set.js';
-import { CORD19_SAMPLE_DIR } from './support/corpus.js';
 import { benchModelDir } from './support/models.js';
 import { delta, serverCounters } from './support/redis-counters.js';
 import { KGQA_CLI, startServe, stopServe, type ServeProcess } from './support/serve.js';
@@ -85,7 +84,7 @@ function expectCached(result: AskResult, cached: boolean, what: string): void {
 
 /** `kgqa ingest` of the CORD-19 sample with the model's tokenizer; rejects unless it exits 0. Resolves to its summary's first line. */
 async function ingestWithCli(store: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [KGQA_CLI, 'ingest', CORD19_SAMPLE_DIR, '--store', store, '--model', modelDir]);
+  const { stdout } = await promisify(execFile)(process.execPath, [KGQA_CLI, 'ingest', cord19Dir, '--store', store, '--model', modelDir]);
   return stdout.split('\n')[0];
 }
 

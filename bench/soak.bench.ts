@@ -22,7 +22,7 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '../src/resolvers/arguments.js';
 import { startRedisCluster } from '../test/support/redis-cluster.js';
-import { loadQuestionSet } from './question-set.js';
+import { loadQuestionSet } from '../test/support/question-set.js';
 import { benchModelDir } from './support/models.js';
 import { startServe, stopServe } from './support/serve.js';
 import { loadReport } from './support/stats.js';

@@ -6,65 +6,12 @@
  *   node dist/bench/tokenize.bench.js [MODEL_DIR]      (after npm run build)
  *
  * Without MODEL_DIR it writes bert-base-uncased's tokenizer files to a temporary directory.
- * test/tokenize.test.ts imports the corpus and tokenizer-files helpers from here.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { AutoTokenizer, env } from '@huggingface/transformers';
-import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../src/model/tokenizer-files.js';
-import { packageRoot } from '../src/paths.js';
+import { join } from 'node:path';
 import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
-
-const cord19Dir = join(packageRoot, '..', 'shared', 'corpus', 'cord19-sample');
-
-interface Cord19Article {
-  abstract?: { text: string }[];
-  body_text?: { text: string }[];
-}
-
-type SentenceSplitter = (text: string) => { text: string }[];
-
-/** Every sentence of every abstract and body paragraph of the CORD-19 sample. */
-export async function cord19Sentences(): Promise<string[]> {
-  const split = await sentenceSplitter();
-  const sentences: string[] = [];
-  for (const name of readdirSync(cord19Dir).filter((file) => file.endsWith('.json')).sort()) {
-    const article = JSON.parse(readFileSync(join(cord19Dir, name), 'utf8')) as Cord19Article;
-    for (const paragraph of [...(article.abstract ?? []), ...(article.body_text ?? [])]) {
-      sentences.push(...split(paragraph.text).map((sentence) => sentence.text));
-    }
-  }
-  return sentences;
-}
-
-/** Ingest's splitter when it is there (as src/ or dist/src/); until then a plain end-of-sentence rule. */
-async function sentenceSplitter(): Promise<SentenceSplitter> {
-  // Located at run time, so tsc and vitest accept the module being absent.
-  const ingestModule = ['ts', 'js'].map((extension) => new URL(`../src/ingest/sentences.${extension}`, import.meta.url)).find(existsSync);
-  if (ingestModule) return ((await import(ingestModule.href)) as { splitSentences: SentenceSplitter }).splitSentences;
-  return (text) =>
-    text
-      .split(/(?<=[.!?])\s+(?=[A-Z0-9([])/)
-      .filter((sentence) => sentence.trim() !== '')
-      .map((sentence) => ({ text: sentence }));
-}
-
-/** bert-base-uncased's tokenizer.json, vocab.txt and tokenizer_config.json, as the model generator writes them. */
-export function writeUncasedTokenizerDir(dir: string): void {
-  const vocab = bertUncasedVocab();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
-  writeFileSync(join(dir, 'vocab.txt'), vocabTxt(vocab));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfigJson()));
-}
-
-/** transformers.js's tokenizer for a local directory, never the network. */
-export async function transformersJsTokenizer(dir: string) {
-  env.allowRemoteModels = false;
-  env.localModelPath = dirname(dir) + '/';
-  return AutoTokenizer.from_pretrained(basename(dir));
-}
+import { cord19Sentences, transformersJsTokenizer, writeUncasedTokenizerDir } from '../test/support/tokenizer-fixtures.js';
 
 type Tokenize = (text: string) => number;
 interface Pass {
@@ -114,7 +61,7 @@ function compare(name: string, texts: string[], ours: Tokenize, library: Tokeniz
 async function main(): Promise<void> {
   const modelDir = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'kgqa-tokenize-bench-')), 'bert-base-uncased');
   if (!process.argv[2]) writeUncasedTokenizerDir(modelDir);
-  const sentences = await cord19Sentences();
+  const sentences = cord19Sentences();
 
   let started = performance.now();
   const ours = await WordPieceTokenizer.fromModelDir(modelDir);
@@ -134,5 +81,4 @@ async function main(): Promise<void> {
   compare('sentences with non-ASCII chars', nonAscii, oursTokenize, libraryTokenize, rounds);
 }
 
-// The test imports the helpers above; only a direct run measures.
-if (!process.env.VITEST) await main();
+await main();

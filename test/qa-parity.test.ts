@@ -1,25 +1,29 @@
 /**
  * Our reader must score spans exactly as transformers.js's question-answering pipeline does: for every
  * (question, candidate) of the question set, the same best span, the same score, the same text.
- * transformers.js reads one pair at a time, unpadded; we read the 20 candidates as one padded batch (the most
- * padding there can be), and again as the server does, in batches of similar length with answers bounded.
+ * transformers.js reads one pair at a time, unpadded; we ask through `ask` (as the resolver does), once with the
+ * 20 candidates read as one padded batch (the most padding there can be), and again with the server's reader
+ * settings, in batches of similar length with answers bounded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCord19Sample, retrieveQuestionSet, type RetrievedQuestion } from '../bench/support/corpus.js';
-import { coveringTokens } from '../bench/support/spans.js';
-import { loadTransformersQa, type TransformersQa, type TransformersQaAnswer } from '../bench/support/transformers-qa.js';
 import { planBatches } from '../src/pipeline/batch-plan.js';
+import { normalizeQuestion } from '../src/pipeline/question.js';
 import { DEFAULT_MAX_ANSWER_TOKENS, QaReader, type ReadSpan } from '../src/pipeline/reader.js';
 import type { TokenizedText } from '../src/pipeline/tokenize.js';
 import { createApp } from '../src/server/app.js';
+import { askApp } from './support/ask.js';
+import { ingestCord19Sample } from './support/cord19-sample.js';
 import { generateTinyModel } from './support/model.js';
+import { holdsAnswer, loadQuestionSet, type FactoidQuestion } from './support/question-set.js';
+import { coveringTokens } from './support/spans.js';
+import { loadTransformersQa, type TransformersQa, type TransformersQaAnswer } from './support/transformers-qa.js';
 
 const CANDIDATES = 20;
 // transformers.js has no answer length limit; 512 tokens is a whole sequence, so no limit either.
 const UNBOUNDED = 512;
 
 interface Pair {
-  question: RetrievedQuestion;
+  question: FactoidQuestion;
   sentenceText: string;
   /** The sentence holding the question's answer. */
   evidence: boolean;
@@ -44,7 +48,7 @@ describe('QA span scoring matches transformers.js (tiny model, CORD-19 question 
   let boundedReader: QaReader;
   let reference: TransformersQa;
   const pairs: Pair[] = [];
-  let questions: RetrievedQuestion[] = [];
+  const questions = loadQuestionSet();
 
   beforeAll(async () => {
     const dir = generateTinyModel();
@@ -53,15 +57,26 @@ describe('QA span scoring matches transformers.js (tiny model, CORD-19 question 
     boundedReader = await QaReader.load(dir, { intraOpThreads: 1 });
     reference = await loadTransformersQa(dir, { threads: 1 });
     const store = await ingestCord19Sample();
-    questions = await retrieveQuestionSet(createApp({ store }).services, CANDIDATES);
+    // Each question asked as the resolver asks it, every candidate's answer returned: by the reader with the
+    // server's defaults, and by one reading all 20 candidates as one padded batch with answers unbounded.
+    const apps = [reader, boundedReader].map((r) => createApp({ store, reader: r, candidates: CANDIDATES }));
     for (const question of questions) {
-      const questionTokens = reader.tokenizer.tokenize(question.normalized);
-      const sentences = question.candidates.map((c) => reader.tokenizer.tokenize(c.text));
-      const rows = sentences.map((sentence) => ({ question: questionTokens, sentence }));
-      const [ours, bounded] = await Promise.all([reader.read(rows), boundedReader.read(rows)]);
-      for (const [i, candidate] of question.candidates.entries()) {
-        const theirs = await reference.answer(question.normalized, candidate.text);
-        pairs.push({ question, sentenceText: candidate.text, evidence: i === question.evidenceRank, sentence: sentences[i], ours: ours[i], bounded: bounded[i], theirs });
+      const [ours, bounded] = await Promise.all(apps.map((app) => askApp(app, question.question)));
+      expect(bounded.candidates.map((c) => c.key)).toEqual(ours.candidates.map((c) => c.key));
+      const spans = (answers: typeof ours.answers) => new Map<string, ReadSpan>(answers.map((a) => [a.sentence.key, a]));
+      const [oursByKey, boundedByKey] = [spans(ours.answers), spans(bounded.answers)];
+      for (const candidate of ours.candidates) {
+        // The reader reads the normalized question, so transformers.js reads it too.
+        const theirs = await reference.answer(normalizeQuestion(question.question), candidate.text);
+        pairs.push({
+          question,
+          sentenceText: candidate.text,
+          evidence: holdsAnswer(question, candidate),
+          sentence: reader.tokenizer.tokenize(candidate.text),
+          ours: oursByKey.get(candidate.key) ?? null,
+          bounded: boundedByKey.get(candidate.key) ?? null,
+          theirs,
+        });
       }
     }
   });
@@ -71,7 +86,6 @@ describe('QA span scoring matches transformers.js (tiny model, CORD-19 question 
 
   it('reads every candidate of the question set, the answering sentences included', () => {
     expect(questions).toHaveLength(30);
-    expect(pairs.length).toBe(questions.reduce((n, q) => n + q.candidates.length, 0));
     // One question retrieves nothing at all (see bench/recall.ts), a few fewer than 20; about 600 pairs.
     expect(pairs.length).toBeGreaterThanOrEqual(550);
     // Parity on the sentences that matter, not only on distractors.

@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cord19Sentences, transformersJsTokenizer, writeUncasedTokenizerDir } from '../bench/tokenize.bench.js';
 import { WordPieceTokenizer, type TokenizedText } from '../src/pipeline/tokenize.js';
 import { temporaryDir } from './support/cli.js';
+import { cord19Sentences, transformersJsTokenizer, writeUncasedTokenizerDir } from './support/tokenizer-fixtures.js';
 
 type LibraryTokenizer = Awaited<ReturnType<typeof transformersJsTokenizer>>;
 type JsonObject = Record<string, any>;

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
-import { CORD19_SAMPLE_DIR } from './corpus.js';
+import { cord19Dir } from '../../test/support/cli.js';
 
 /** The built CLI, as `npx kgqa` runs it. */
 export const KGQA_CLI = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
@@ -28,7 +28,7 @@ export interface ServeProcess {
 /** Starts `kgqa serve --port 0` and resolves once it serves; request logs (stdout) go to /dev/null. */
 export function startServe({ modelDir, store, ingest = true, extraArgs = [], nodeArgs = [] }: ServeOptions): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kgqa-serve-'));
-  const args = ['serve', '--port', '0', '--data-dir', dataDir, ...(store ? ['--store', store] : []), ...(ingest ? ['--ingest', CORD19_SAMPLE_DIR] : []), '--model', modelDir, ...extraArgs];
+  const args = ['serve', '--port', '0', '--data-dir', dataDir, ...(store ? ['--store', store] : []), ...(ingest ? ['--ingest', cord19Dir] : []), '--model', modelDir, ...extraArgs];
   const child = spawn(process.execPath, [...nodeArgs, KGQA_CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';

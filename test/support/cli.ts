@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/paths.js';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The package root, whether this runs from test/ (vitest) or dist/test/ (a compiled benchmark). */
+export const repoRoot = packageRoot;
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 export const cord19Dir = join(repoRoot, '..', 'shared', 'corpus', 'cord19-sample');
 export const meshPath = join(repoRoot, '..', 'shared', 'vocab', 'mesh-2024.tsv.gz');
