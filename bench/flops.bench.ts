@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { PRESETS, type BertQaShape } from '../src/model/presets.js';
+import { PRESETS, type BertQaShape } from '../src/model-generator/presets.js';
 import { openModelDir } from '../src/pipeline/model-dir.js';
 import { writeMatMulModel } from './support/matmul-model.js';
 import { benchModelDir } from './support/models.js';

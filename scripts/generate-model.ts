@@ -6,8 +6,8 @@
  *     --out DIR [--seed N] [--quantized]
  */
 import { parseArgs } from 'node:util';
-import { PRESET_NAMES, isPresetName, parameterCount, PRESETS } from '../src/model/presets.js';
-import { DEFAULT_SEED, formatBytes, writeModelDir } from '../src/model/write-model-dir.js';
+import { PRESET_NAMES, isPresetName, parameterCount, PRESETS } from '../src/model-generator/presets.js';
+import { DEFAULT_SEED, formatBytes, writeModelDir } from '../src/model-generator/write-model-dir.js';
 
 const USAGE = `usage: generate-model --preset ${PRESET_NAMES.join('|')} --out DIR [--seed N] [--quantized]
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isGeneratedModelConfig } from '../src/model/hf-config.js';
-import { FP32_MODEL_FILE, QUANTIZED_MODEL_FILE, writeModelDir } from '../src/model/write-model-dir.js';
+import { isGeneratedModelConfig } from '../src/model-generator/hf-config.js';
+import { writeModelDir } from '../src/model-generator/write-model-dir.js';
+import { ONNX_FILES } from '../src/pipeline/model-dir.js';
 
 const SEED = 7;
 let root: string;
@@ -122,7 +123,7 @@ describe('generated BERT QA model directory', () => {
   });
 
   it('runs a padded batch in onnxruntime-node with the expected outputs', async () => {
-    const s = await session(FP32_MODEL_FILE);
+    const s = await session(ONNX_FILES.fp32);
     expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
     expect(s.outputNames).toEqual(['start_logits', 'end_logits']);
 
@@ -139,7 +140,7 @@ describe('generated BERT QA model directory', () => {
   });
 
   it('ignores padding: real-token logits match the unpadded run, whatever the pad ids are', async () => {
-    const s = await session(FP32_MODEL_FILE);
+    const s = await session(ONNX_FILES.fp32);
     const length = 24;
     const padded = await s.run(feeds(SEQUENCES, length));
     // Non-zero pad ids change the padded positions' embeddings: only the attention mask hides them.
@@ -159,22 +160,22 @@ describe('generated BERT QA model directory', () => {
     const other = join(root, 'tiny-other');
     writeModelDir({ preset: 'tiny', outDir: again, seed: SEED, quantized: true });
     writeModelDir({ preset: 'tiny', outDir: other, seed: SEED + 1, quantized: true });
-    for (const file of [FP32_MODEL_FILE, QUANTIZED_MODEL_FILE, 'config.json', 'tokenizer.json', 'vocab.txt']) {
+    for (const file of [ONNX_FILES.fp32, ONNX_FILES.int8, 'config.json', 'tokenizer.json', 'vocab.txt']) {
       expect(readFileSync(join(again, file)).equals(readFileSync(join(modelDir, file))), file).toBe(true);
     }
-    expect(readFileSync(join(other, FP32_MODEL_FILE)).equals(readFileSync(join(modelDir, FP32_MODEL_FILE)))).toBe(false);
+    expect(readFileSync(join(other, ONNX_FILES.fp32)).equals(readFileSync(join(modelDir, ONNX_FILES.fp32)))).toBe(false);
 
     const input = feeds(SEQUENCES, 16);
-    const mine = await (await session(FP32_MODEL_FILE)).run(input);
-    const theirs = await (await ort.InferenceSession.create(join(other, FP32_MODEL_FILE))).run(input);
+    const mine = await (await session(ONNX_FILES.fp32)).run(input);
+    const theirs = await (await ort.InferenceSession.create(join(other, ONNX_FILES.fp32))).run(input);
     expect(maxAbsDiff(realLogits(mine, 'start_logits', 0, 16), realLogits(theirs, 'start_logits', 0, 16))).toBeGreaterThan(0.1);
   });
 
   it('int8 model gives logits close to fp32 and mostly the same best start/end', async () => {
     const length = 16;
     const input = feeds(SEQUENCES, length);
-    const fp32 = await (await session(FP32_MODEL_FILE)).run(input);
-    const int8 = await (await session(QUANTIZED_MODEL_FILE)).run(input);
+    const fp32 = await (await session(ONNX_FILES.fp32)).run(input);
+    const int8 = await (await session(ONNX_FILES.int8)).run(input);
     let worst = 0;
     let agree = 0;
     let total = 0;

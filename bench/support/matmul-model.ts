@@ -1,6 +1,6 @@
 /** A one-node ONNX model, Y = A · B with B a constant, to measure the machine's matmul peak with onnxruntime. */
-import { GraphBuilder } from '../../src/model/onnx-graph.js';
-import { writeOnnxModel } from '../../src/model/onnx-writer.js';
+import { GraphBuilder } from '../../src/model-generator/onnx-graph.js';
+import { writeOnnxModel } from '../../src/model-generator/onnx-writer.js';
 
 /** Writes an [n, n] × [n, n] fp32 MatMul model to `path`: 2·n³ FLOPs a run. */
 export function writeMatMulModel(path: string, n: number): void {

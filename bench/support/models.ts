@@ -1,8 +1,9 @@
 /** Model folders for the benchmarks: `--model DIR`, or `--preset NAME` generated once under /tmp. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPresetName, PRESET_NAMES, type PresetName } from '../../src/model/presets.js';
-import { QUANTIZED_MODEL_FILE, writeModelDir } from '../../src/model/write-model-dir.js';
+import { isPresetName, PRESET_NAMES, type PresetName } from '../../src/model-generator/presets.js';
+import { writeModelDir } from '../../src/model-generator/write-model-dir.js';
+import { ONNX_FILES } from '../../src/pipeline/model-dir.js';
 
 export const BENCH_MODELS_DIR = '/tmp/kgqa-models';
 
@@ -12,7 +13,7 @@ export function benchModelDir(options: { model?: string; preset?: string }, fall
   const preset = options.preset ?? fallback;
   if (!isPresetName(preset)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   const dir = join(BENCH_MODELS_DIR, preset);
-  if (!existsSync(join(dir, QUANTIZED_MODEL_FILE))) {
+  if (!existsSync(join(dir, ONNX_FILES.int8))) {
     console.error(`generating ${preset} into ${dir} ...`);
     writeModelDir({ preset, outDir: dir, seed: 42, quantized: true });
   }

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 
 export type ModelVariant = 'fp32' | 'int8';
 
-const ONNX_FILES: Record<ModelVariant, string> = {
-  fp32: join('onnx', 'model.onnx'),
-  int8: join('onnx', 'model_quantized.onnx'),
+/** Where a model folder keeps each variant's weights, as transformers.js looks for them (dtype "fp32" and "q8"). */
+export const ONNX_FILES: Record<ModelVariant, string> = {
+  fp32: 'onnx/model.onnx',
+  int8: 'onnx/model_quantized.onnx',
 };
 
 export interface ModelDir {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeModelDir } from '../../src/model/write-model-dir.js';
+import { writeModelDir } from '../../src/model-generator/write-model-dir.js';
 import { temporaryDir } from './cli.js';
 
 /** A freshly generated tiny BERT QA model (random weights, real vocabulary), with its int8 variant. */

@@ -1,4 +1,4 @@
-import { Xoshiro128 } from '../../src/model/seeded-random.js';
+import { Xoshiro128 } from '../../src/model-generator/seeded-random.js';
 
 /** Reproducible choices for the fuzzers: the same seed gives the same inputs on every machine. */
 export class Rng {

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { splitSentences } from '../../src/ingest/sentences.js';
-import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../../src/model/tokenizer-files.js';
+import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../../src/model-generator/tokenizer-files.js';
 import { cord19Dir } from './cli.js';
 
 interface Cord19Article {

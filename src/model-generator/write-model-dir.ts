@@ -3,7 +3,8 @@
  * generated (random-weight) BERT question-answering model.
  */
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ONNX_FILES } from '../pipeline/model-dir.js';
 import { BERT_QA_OPSETS, buildBertQaGraph, type Int8MatMulStyle, type WeightFormat } from './bert-qa-graph.js';
 import { bertQaConfigJson } from './hf-config.js';
 import { DEFAULT_MATMUL_INT8_RANGE, type Int8Range } from './int8-quantization.js';
@@ -12,10 +13,6 @@ import { PRESETS, parameterCount, type PresetName } from './presets.js';
 import { bertUncasedVocab, specialTokensMapJson, tokenizerConfigJson, tokenizerJson, vocabTxt } from './tokenizer-files.js';
 
 export const DEFAULT_SEED = 42;
-
-/** Where transformers.js looks: dtype "fp32" -> onnx/model.onnx, dtype "q8" -> onnx/model_quantized.onnx. */
-export const FP32_MODEL_FILE = 'onnx/model.onnx';
-export const QUANTIZED_MODEL_FILE = 'onnx/model_quantized.onnx';
 
 export interface GenerateModelOptions {
   preset: PresetName;
@@ -77,7 +74,7 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   };
   const json = (file: string, value: object) => timed(file, (p) => writeFileSync(p, JSON.stringify(value, null, 2) + '\n'));
 
-  mkdirSync(join(outDir, 'onnx'), { recursive: true });
+  mkdirSync(dirname(join(outDir, ONNX_FILES.fp32)), { recursive: true });
   const vocab = bertUncasedVocab();
   json('config.json', bertQaConfigJson(preset, shape, seed));
   timed('vocab.txt', (p) => writeFileSync(p, vocabTxt(vocab)));
@@ -97,16 +94,16 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
       }),
     );
 
-  writeGraph(FP32_MODEL_FILE, { kind: 'fp32' });
+  writeGraph(ONNX_FILES.fp32, { kind: 'fp32' });
   if (options.quantized) {
-    writeGraph(QUANTIZED_MODEL_FILE, {
+    writeGraph(ONNX_FILES.int8, {
       kind: 'int8',
       matmul: options.int8MatMul ?? 'matmul-integer',
       range: options.int8Range ?? DEFAULT_MATMUL_INT8_RANGE,
     });
   } else {
     // A quantized file left from an earlier run would not match the new weights.
-    rmSync(join(outDir, QUANTIZED_MODEL_FILE), { force: true });
+    rmSync(join(outDir, ONNX_FILES.int8), { force: true });
   }
 
   return {
