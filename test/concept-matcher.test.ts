@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConceptMatcher, type ConceptEntry } from '../src/ingest/concept-matcher.js';
+import { ConceptMatcher, type ConceptEntry } from '../src/graph/concept-matcher.js';
 import { splitSentences } from '../src/ingest/sentences.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 

@@ -1,4 +1,4 @@
-import { ConceptMatcher } from '../ingest/concept-matcher.js';
+import { ConceptMatcher } from './concept-matcher.js';
 import type { GraphStore, LexiconEntry } from '../store/store.js';
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}-]*/gu;

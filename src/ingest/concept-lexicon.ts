@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConceptOrigin } from '../domain.js';
 import type { LexiconEntry } from '../store/store.js';
-import { ConceptMatcher, type ConceptEntry } from './concept-matcher.js';
+import { ConceptMatcher, type ConceptEntry } from '../graph/concept-matcher.js';
 import { extractKeyphrases } from './keyphrases.js';
 import type { VocabularyTerm } from './vocabulary.js';
 
