@@ -28,10 +28,11 @@ export interface PipelineTimings extends ReadTimings {
   rowsRead: number;
 }
 
-/** Told about cache lookups and model runs, e.g. to export them as metrics. */
+/** Told about cache lookups and reads by the model, e.g. to export them as metrics. */
 export interface AnswerObserver {
   onCacheLookup(hits: number, misses: number): void;
-  onModelRun(rows: number, seconds: number): void;
+  /** One reader call: the rows it read and its time, over however many model runs it planned. */
+  onRead(rows: number, seconds: number): void;
 }
 
 export function emptyTimings(): PipelineTimings {
@@ -39,8 +40,8 @@ export function emptyTimings(): PipelineTimings {
 }
 
 /**
- * Answers (question, sentence) pairs: from the cache when it can, otherwise by one reader run over every
- * missing pair at once. Identical concurrent work shares one run (single flight).
+ * Answers (question, sentence) pairs: from the cache when it can, otherwise by one read over every missing
+ * pair at once (the reader plans its model runs). Identical concurrent work shares one read (single flight).
  */
 export class AnswerService {
   readonly timings = emptyTimings();
@@ -100,7 +101,7 @@ export class AnswerService {
       readable.map((i) => ({ question: questionTokens.get(requests[i].question)!, sentence: sentenceTokens[i]! })),
       this.timings,
     );
-    this.observer?.onModelRun(readable.length, (performance.now() - inferStarted) / 1000);
+    this.observer?.onRead(readable.length, (performance.now() - inferStarted) / 1000);
     this.timings.reads++;
     this.timings.rowsRead += readable.length;
     const results: (CachedSpan | null)[] = requests.map(() => null);

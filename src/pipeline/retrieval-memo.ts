@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
  * Retrievals of the current corpus version, by question. Retrieval walks the graph and ranks a pool of hundreds
  * of sentences lexically on every ask; for a repeated question (every cached ask) that was most of the request's
  * time, although its result only changes with the corpus. Promises are kept, so concurrent asks share one walk.
- * One per store (createServices makes it): what retrieval returns depends only on the store's content and the question.
+ * One per app (createApp makes it, over one store): a retrieval depends only on the store's content and the question.
  */
 export class RetrievalMemo<T extends object> {
   private version: string | null = null;

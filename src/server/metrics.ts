@@ -21,13 +21,13 @@ export class ServerMetrics implements AnswerObserver {
   });
   private readonly batchSize = new Histogram({
     name: 'kgqa_model_batch_size',
-    help: 'Rows (question, sentence) per model run',
+    help: 'Rows (question, sentence) per read of the QA model (a read runs the model once per batch of rows of similar length)',
     buckets: [1, 2, 5, 10, 20, 40, 80, 160],
     registers: [this.registry],
   });
   private readonly inferenceSeconds = new Histogram({
     name: 'kgqa_model_inference_seconds',
-    help: 'Time of one batched model run',
+    help: 'Time of one read of the QA model: every model run of its rows, with their assembly and span selection',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
@@ -75,7 +75,7 @@ export class ServerMetrics implements AnswerObserver {
     this.cacheLookups.inc({ result: 'miss' }, misses);
   }
 
-  onModelRun(rows: number, seconds: number): void {
+  onRead(rows: number, seconds: number): void {
     this.batchSize.observe(rows);
     this.inferenceSeconds.observe(seconds);
   }
