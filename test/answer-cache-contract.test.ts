@@ -2,50 +2,26 @@
  * The AnswerCache contract, on every implementation: the in-process cache, Redis and a Redis Cluster; and
  * openStore's pairing of each store with its cache (shared by every process on Redis, private in memory).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sentenceKey } from '../src/domain.js';
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from '../src/store/answer-cache.js';
 import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { openStore } from '../src/store/open-store.js';
 import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import type { GraphStore } from '../src/store/store.js';
-import { startRedis, startRedisCluster, type RedisClusterHarness, type RedisProcess } from './support/redis-cluster.js';
+import { redisServersForTests } from './support/redis-servers.js';
 
-let single: RedisProcess;
-let cluster: RedisClusterHarness;
-const opened: GraphStore[] = [];
-let namespaces = 0;
-
-beforeAll(async () => {
-  [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-afterAll(async () => {
-  await Promise.all([single?.stop(), cluster?.stop()]);
-});
+const redis = redisServersForTests('answers');
 
 interface CacheOptions {
   ttlMs?: number;
 }
 
-const redisUrls = [
-  { name: 'redis', url: () => `redis://127.0.0.1:${single.port}` },
-  { name: 'redis cluster', url: () => cluster.url },
-];
-
 /** Every call opens an empty cache of its own: a fresh key namespace on the shared Redis servers. */
 const backends: { name: string; open: (options?: CacheOptions) => Promise<AnswerCache> }[] = [
   { name: 'memory', open: async (options) => new MemoryAnswerCache(options) },
-  ...redisUrls.map(({ name, url }) => ({
+  ...redis.targets.map(({ name, url }) => ({
     name,
-    open: async (options?: CacheOptions) => {
-      const store = await RedisStore.open(url(), { namespace: `answers${namespaces++}` });
-      opened.push(store);
-      return new RedisAnswerCache(store, options);
-    },
+    open: async (options?: CacheOptions) => new RedisAnswerCache(await redis.open(url()), options),
   })),
 ];
 
@@ -113,10 +89,10 @@ describe('MemoryAnswerCache', () => {
 });
 
 describe('openStore pairs each store with its answer cache', () => {
-  it.each(redisUrls)('every process opening one $name shares its answers, none held in the process', async ({ url }) => {
-    const location = `${url()}?namespace=paired${namespaces++}`;
+  it.each(redis.targets)('every process opening one $name shares its answers, none held in the process', async ({ url }) => {
+    const location = `${url()}?namespace=${redis.namespace()}`;
     const [a, b] = await Promise.all([openStore({ url: location }), openStore({ url: location })]);
-    opened.push(a.store, b.store);
+    redis.track(a.store, b.store);
     await a.answerCache.setMany([[key('s', 'doc', 0), span(2, 5, 0.5)]]);
     expect(await b.answerCache.getMany([key('s', 'doc', 0)])).toEqual([span(2, 5, 0.5)]);
     expect(b.answerCache.processEntries).toBeNull();

@@ -1,48 +1,22 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
-import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { hashFields } from '../src/store/redis/records.js';
-import { RedisStore, type RedisStoreOptions } from '../src/store/redis-store.js';
+import type { RedisStore, RedisStoreOptions } from '../src/store/redis-store.js';
 import type { GraphStore, PreparedArticle } from '../src/store/store.js';
 import { repoRoot } from './support/cli.js';
-import { redisInfo, startRedis, startRedisCluster, type RedisClusterHarness, type RedisProcess } from './support/redis-cluster.js';
+import { redisInfo } from './support/redis-cluster.js';
+import { redisServersForTests } from './support/redis-servers.js';
 
-let single: RedisProcess;
-let cluster: RedisClusterHarness;
-const opened: GraphStore[] = [];
-let namespaces = 0;
-
-beforeAll(async () => {
-  [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((store) => store.close()));
-});
-afterAll(async () => {
-  await Promise.all([single?.stop(), cluster?.stop()]);
-});
-
+const redis = redisServersForTests('contract');
 /** Every test gets an empty store: the memory store, or a fresh key namespace on the shared servers. */
-function redisBackend(name: string, url: () => string) {
-  return {
-    name,
-    open: async (options: RedisStoreOptions = {}) => {
-      const store = await RedisStore.open(url(), { namespace: `contract${namespaces++}`, ...options });
-      opened.push(store);
-      return store;
-    },
-  };
-}
-const redisBackends = [
-  redisBackend('redis', () => `redis://127.0.0.1:${single.port}`),
-  redisBackend('redis cluster', () => cluster.url),
-];
+const redisBackends = redis.targets.map(({ name, url }) => ({ name, open: (options?: RedisStoreOptions) => redis.open(url(), options) }));
 const backends: { name: string; open: () => Promise<GraphStore> }[] = [
   { name: 'memory', open: () => MemoryStore.open() },
   ...redisBackends,
@@ -423,7 +397,7 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
     const store = await open();
     const ids = Array.from({ length: 150 }, (_, i) => `k${i}`);
     await store.writeArticle(article('many', 2000, [ids]));
-    const ports = store.kind === 'redis-cluster' ? await cluster.masterPorts() : [single.port];
+    const ports = store.kind === 'redis-cluster' ? await redis.cluster().masterPorts() : [redis.single().port];
     const reads = async () => Promise.all(ports.map(async (port) => Number((await redisInfo(port, 'stats')).get('total_reads_processed'))));
     const commands = async () =>
       Promise.all(ports.map(async (port) => Number(/calls=(\d+)/.exec((await redisInfo(port, 'commandstats')).get('cmdstat_hgetall') ?? '')?.[1] ?? 0)));
