@@ -9,7 +9,7 @@ import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { cord19Dir } from '../test/support/cli.js';
 import { holdsAnswer, retrieveQuestionSet } from '../test/support/question-set.js';
 
@@ -23,7 +23,7 @@ interface RecallReport {
   misses: { question: string; rank: number | null }[];
 }
 
-async function measureRecall(store: MemoryStore, k: number): Promise<RecallReport> {
+async function measureRecall(store: SqliteStore, k: number): Promise<RecallReport> {
   const questions = await retrieveQuestionSet(createApp({ store }), POOL);
   const misses: RecallReport['misses'] = [];
   let hits = 0;
@@ -37,7 +37,7 @@ async function measureRecall(store: MemoryStore, k: number): Promise<RecallRepor
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { vocabulary: { type: 'string', multiple: true }, k: { type: 'string', default: '20' } } });
-  const store = await MemoryStore.open();
+  const store = await SqliteStore.open();
   const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
   await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
   const report = await measureRecall(store, Number(values.k));

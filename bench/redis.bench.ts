@@ -19,7 +19,7 @@ import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { packageRoot } from '../src/paths.js';
 import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
 import { createApp } from '../src/server/app.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import type { GraphStore } from '../src/store/store.js';
 import { graphql } from '../test/support/cli.js';
@@ -45,7 +45,7 @@ async function main() {
   const [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
   try {
     const targets: { name: string; open: () => Promise<GraphStore>; ports: () => Promise<number[]> }[] = [
-      { name: 'memory', open: () => MemoryStore.open(), ports: async () => [] },
+      { name: 'memory', open: () => SqliteStore.open(), ports: async () => [] },
       { name: 'redis (standalone)', open: () => RedisStore.open(`redis://127.0.0.1:${single.port}`, { namespace: `bench${Date.now()}` }), ports: async () => [single.port] },
       { name: 'redis cluster (3 masters)', open: () => RedisStore.open(cluster.url, { namespace: `bench${Date.now()}` }), ports: () => cluster.masterPorts() },
     ];

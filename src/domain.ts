@@ -85,3 +85,11 @@ export function edgeId(edge: EdgeKey): string {
 export function sentenceKey(articleId: string, position: number): string {
   return `${articleId}#${position}`;
 }
+
+/** The inverse of `sentenceKey`: article ids may contain "#", positions never do. */
+export function parseSentenceKey(key: string): { articleId: string; position: number } | null {
+  const hash = key.lastIndexOf('#');
+  const position = Number(key.slice(hash + 1));
+  if (hash < 0 || !Number.isInteger(position) || position < 0 || sentenceKey(key.slice(0, hash), position) !== key) return null;
+  return { articleId: key.slice(0, hash), position };
+}

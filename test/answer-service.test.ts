@@ -8,18 +8,18 @@ import { AnswerService } from '../src/pipeline/answer-service.js';
 import { normalizeQuestion } from '../src/pipeline/question.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { repoRoot } from './support/cli.js';
 import { generateTinyModel } from './support/model.js';
 
 describe('AnswerService', () => {
-  let store: MemoryStore;
+  let store: SqliteStore;
   let reader: QaReader;
   let keys: string[];
 
   beforeAll(async () => {
     reader = await QaReader.load(generateTinyModel(), { intraOpThreads: 1 });
-    store = await MemoryStore.open();
+    store = await SqliteStore.open();
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
     // Ingested without a tokenizer: the service must tokenize on first use and store the tokens.
     await ingestDocuments(store, await readInputs([join(repoRoot, 'seed', 'corpus')]), { lexicon });

@@ -5,7 +5,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { cord19Dir, graphql, meshPath } from './support/cli.js';
 import { countingStore } from './support/counting-store.js';
 
@@ -18,7 +18,7 @@ describe('DataLoader batching', () => {
   let counter: ReturnType<typeof countingStore>;
 
   beforeAll(async () => {
-    const store = await MemoryStore.open();
+    const store = await SqliteStore.open();
     const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
     await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
     counter = countingStore(store);

@@ -546,7 +546,7 @@ describe('GraphQL fuzzing against a real server', () => {
     // Still serving, with exactly the graph and answers it had before.
     const root = new URL('/', server.url);
     expect(await (await fetch(new URL('/healthz', root))).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(new URL('/readyz', root))).json()).toEqual({ status: 'ready', store: 'memory', model: 'loaded' });
+    expect(await (await fetch(new URL('/readyz', root))).json()).toEqual({ status: 'ready', store: 'sqlite', model: 'loaded' });
     expect(await fetchStats(server.url)).toEqual(baseline.stats);
     expect(await graphql(server.url, BASELINE_SEARCH)).toEqual(baseline.search);
     expect(await graphql(server.url, BASELINE_ASK)).toEqual(baseline.ask);

@@ -6,14 +6,14 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { graphql, repoRoot } from './support/cli.js';
 
 const seedDir = join(repoRoot, 'seed');
 const INGEST = 'mutation { ingest(documents: [{ id: "auth-doc", text: "Coronavirus spike protein." }]) { accepted { id } } }';
 
-async function seedStore(): Promise<MemoryStore> {
-  const store = await MemoryStore.open();
+async function seedStore(): Promise<SqliteStore> {
+  const store = await SqliteStore.open();
   const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
   await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
   return store;
@@ -90,7 +90,7 @@ describe('limits, operations endpoints and request ids', () => {
   it('serves /healthz, /readyz and Prometheus /metrics', async () => {
     const base = new URL('/', server.url);
     expect(await (await fetch(new URL('/healthz', base))).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(new URL('/readyz', base))).json()).toEqual({ status: 'ready', store: 'memory', model: 'none' });
+    expect(await (await fetch(new URL('/readyz', base))).json()).toEqual({ status: 'ready', store: 'sqlite', model: 'none' });
     await graphql(server.url, '{ search(text: "SARS coronavirus") { links { rank } } }');
     const text = await (await fetch(new URL('/metrics', base))).text();
     expect(text).toMatch(/kgqa_graphql_request_duration_seconds_count\{operation="search",outcome="ok"\} [1-9]/);

@@ -6,7 +6,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { graphql, repoRoot } from './support/cli.js';
 import { fetchStats } from './support/corpus.js';
 
@@ -18,7 +18,7 @@ describe('GraphQL over HTTP on the seed corpus', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    const store = await MemoryStore.open();
+    const store = await SqliteStore.open();
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
     const summary = await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
     expect(summary.rejected).toEqual([]);

@@ -8,8 +8,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_SENTENCE_CHARS } from '../src/ingest/sentences.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { readSnapshot, type Snapshot } from '../src/store/snapshot.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import { dumpEmbeddedStore } from './support/embedded-dump.js';
 import { cord19Dir, runCli, temporaryDir } from './support/cli.js';
 import { Rng } from './support/seeded-rng.js';
 
@@ -204,18 +204,8 @@ function rejectionsOf(stdout: string): Rejection[] {
     .map((line) => ({ origin: /^ {2}(\S+?)(?: \(|: )/.exec(line)?.[1] ?? '', line }));
 }
 
-function sortedSnapshot(snapshot: Snapshot | null) {
-  expect(snapshot).not.toBeNull();
-  const byKey = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return {
-    articles: byKey(snapshot!.articles, (a) => a.id),
-    sentences: byKey(snapshot!.sentences, (s) => s.key),
-    concepts: byKey(snapshot!.concepts, (c) => c.id).map((c) => ({ ...c, surfaceForms: [...c.surfaceForms].sort() })),
-  };
-}
-
 async function statsOf(dataDir: string) {
-  const store = await MemoryStore.open({ dataDir });
+  const store = await SqliteStore.open({ dataDir });
   return store.stats();
 }
 
@@ -270,16 +260,16 @@ describe('ingesting hostile files', () => {
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     expect(clean.stdout).toMatch(new RegExp(`^ingested ${accepted} documents`));
 
-    const mixedSnapshot = sortedSnapshot(await readSnapshot(mixedDir));
-    const cleanSnapshot = sortedSnapshot(await readSnapshot(cleanDir));
+    const mixedSnapshot = dumpEmbeddedStore(mixedDir);
+    const cleanSnapshot = dumpEmbeddedStore(cleanDir);
     expect(await statsOf(mixedDir)).toEqual(await statsOf(cleanDir));
     expect(mixedSnapshot.articles).toEqual(cleanSnapshot.articles);
     expect(mixedSnapshot.sentences.map((s) => [s.key, s.text])).toEqual(cleanSnapshot.sentences.map((s) => [s.key, s.text]));
     expect(mixedSnapshot).toEqual(cleanSnapshot);
 
     // Rejected documents left nothing behind.
-    const storedIds = new Set(mixedSnapshot.articles.map((a) => a.id));
-    const cleanIds = new Set(cleanSnapshot.articles.map((a) => a.id));
+    const storedIds = new Set(mixedSnapshot.sentences.map((s) => s.articleId));
+    const cleanIds = new Set(cleanSnapshot.sentences.map((s) => s.articleId));
     const rejectedIds = rejections.map((r) => /\((.*?)\): /.exec(r.line)?.[1]).filter((id): id is string => !!id && !cleanIds.has(id));
     expect(rejectedIds.filter((id) => storedIds.has(id))).toEqual([]);
 
@@ -295,6 +285,6 @@ describe('ingesting hostile files', () => {
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(new RegExp(`^ingested ${accepted} documents \\(0 new, 0 replaced, ${accepted} unchanged\\)`));
     expect(rejectionsOf(again.stdout).map((r) => r.line)).toEqual(rejections.map((r) => r.line));
-    expect(sortedSnapshot(await readSnapshot(cleanDir))).toEqual(cleanSnapshot);
+    expect(dumpEmbeddedStore(cleanDir)).toEqual(cleanSnapshot);
   }, 600_000);
 });

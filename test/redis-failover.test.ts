@@ -143,6 +143,7 @@ describe('standalone Redis: losing the connection', () => {
       ['x', { name: 'X', origin: 'corpus', surfaceForms: ['x'] }],
       ['y', { name: 'Y', origin: 'corpus', surfaceForms: ['y'] }],
     ]),
+    terms: [['x', 'y']],
   };
 
   async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Promise<T> {

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { postingImpact } from '../src/text/bm25.js';
+import { indexTerms } from '../src/text/index-terms.js';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { sentenceEdges } from '../src/store/cooccurrence.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { hashFields } from '../src/store/redis/records.js';
 import type { RedisStore, RedisStoreOptions } from '../src/store/redis-store.js';
 import type { GraphStore, PreparedArticle } from '../src/store/store.js';
@@ -15,10 +17,10 @@ import { redisInfo } from './support/redis-cluster.js';
 import { redisServersForTests } from './support/redis-servers.js';
 
 const redis = redisServersForTests('contract');
-/** Every test gets an empty store: the memory store, or a fresh key namespace on the shared servers. */
+/** Every test gets an empty store: the embedded store in memory, or a fresh key namespace on the shared servers. */
 const redisBackends = redis.targets.map(({ name, url }) => ({ name, open: (options?: RedisStoreOptions) => redis.open(url(), options) }));
 const backends: { name: string; open: () => Promise<GraphStore> }[] = [
-  { name: 'memory', open: () => MemoryStore.open() },
+  { name: 'sqlite', open: () => SqliteStore.open() },
   ...redisBackends,
 ];
 
@@ -47,7 +49,27 @@ function article(id: string, year: number | null, sentences: string[][], tokens?
     concepts.set(conceptId, { name: conceptId.toUpperCase(), origin: 'corpus', surfaceForms: [conceptId, `${conceptId} in ${id}`] });
   }
   const contentHash = JSON.stringify([id, year, sentences]);
-  return { article: { id, title: `Title of ${id}`, year, sentenceCount: records.length, contentHash }, sentences: records, concepts, tokens };
+  return { article: { id, title: `Title of ${id}`, year, sentenceCount: records.length, contentHash }, sentences: records, concepts, terms: records.map((r) => indexTerms(r.text)), tokens };
+}
+
+/** An article of plain sentences, no concepts: what the text index holds. */
+function textArticle(id: string, texts: string[], version = 'v1'): PreparedArticle {
+  const sentences: SentenceRecord[] = texts.map((text, position) => ({
+    key: sentenceKey(id, position),
+    articleId: id,
+    position,
+    text,
+    start: position * 100,
+    end: position * 100 + text.length,
+    conceptIds: [],
+    mentions: [],
+  }));
+  return {
+    article: { id, title: id, year: null, sentenceCount: texts.length, contentHash: `${id}:${version}` },
+    sentences,
+    concepts: new Map(),
+    terms: texts.map(indexTerms),
+  };
 }
 
 const edge = (source: string, target: string): EdgeKey => ({ source, target });
@@ -233,6 +255,65 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect((await byId()).map((e) => e.id)).toEqual(['x']);
   });
 
+  it('indexes sentence terms: postings best impact first, ties by key, with document frequencies and totals', async () => {
+    const store = await open();
+    const a1 = textArticle('a1', ['Fever and cough, fever again.', 'Cough medicine', 'Nothing to see']);
+    const a0 = textArticle('a0', ['A cough in a long sentence about several other findings entirely']);
+    await store.writeArticle(a1);
+    await store.writeArticle(a0);
+    const [cough, fever, seen, unknown, none] = await store.postings([
+      { term: 'cough', limit: 10 },
+      { term: 'fever', limit: 1 },
+      { term: 'see', limit: 10 },
+      { term: 'nope', limit: 10 },
+      { term: 'cough', limit: 0 },
+    ]);
+    const impact = (article: PreparedArticle, position: number, term: string) => {
+      const terms = article.terms[position];
+      return postingImpact(terms.filter((t) => t === term).length, terms.length);
+    };
+    // "Cough medicine" is shorter than the first a1 sentence, so its one "cough" weighs more; a0's is longest.
+    expect(cough).toEqual({
+      documentFrequency: 3,
+      postings: [
+        { key: 'a1#1', impact: impact(a1, 1, 'cough') },
+        { key: 'a1#0', impact: impact(a1, 0, 'cough') },
+        { key: 'a0#0', impact: impact(a0, 0, 'cough') },
+      ],
+    });
+    expect(impact(a1, 0, 'fever')).toBeGreaterThan(impact(a1, 0, 'cough'));
+    expect(fever).toEqual({ documentFrequency: 1, postings: [{ key: 'a1#0', impact: impact(a1, 0, 'fever') }] });
+    expect(seen.documentFrequency).toBe(1);
+    expect(unknown).toEqual({ documentFrequency: 0, postings: [] });
+    expect(none).toEqual({ documentFrequency: 3, postings: [] });
+    expect(await store.sentenceTerms(['a1#0', 'a1#2', 'a1#9', 'a2#0', 'junk'])).toEqual([a1.terms[0], a1.terms[2], null, null, null]);
+    const terms = [...a1.terms, ...a0.terms].reduce((sum, t) => sum + t.length, 0);
+    expect(await store.textStats()).toEqual({ sentences: 4, terms });
+  });
+
+  it('ties postings of equal impact by sentence key', async () => {
+    const store = await open();
+    await store.writeArticle(textArticle('b', ['virus alpha', 'virus beta']));
+    await store.writeArticle(textArticle('a', ['virus gamma', 'virus delta']));
+    const [virus] = await store.postings([{ term: indexTerms('virus')[0], limit: 3 }]);
+    expect(virus.postings.map((p) => p.key)).toEqual(['a#0', 'a#1', 'b#0']);
+  });
+
+  it('replaces and removes an article\'s postings with it, as if the old version had never been written', async () => {
+    const store = await open();
+    const reference = await open();
+    await store.writeArticle(textArticle('a1', ['Fever and cough', 'cough only']));
+    await store.writeArticle(textArticle('a2', ['fever in a2']));
+    await store.writeArticle(textArticle('a1', ['Headache and fever'], 'v2'));
+    await reference.writeArticle(textArticle('a2', ['fever in a2']));
+    await reference.writeArticle(textArticle('a1', ['Headache and fever'], 'v2'));
+    const terms = indexTerms('fever cough headache').map((term) => ({ term, limit: 10 }));
+    expect(await store.postings(terms)).toEqual(await reference.postings(terms));
+    expect((await store.postings(terms))[1]).toEqual({ documentFrequency: 0, postings: [] });
+    expect(await store.sentenceTerms(['a1#0', 'a1#1'])).toEqual([indexTerms('Headache and fever'), null]);
+    expect(await store.textStats()).toEqual(await reference.textStats());
+  });
+
   it('reports stored content hashes', async () => {
     const store = await open();
     const a1 = article('a1', 2000, [['x']]);
@@ -240,9 +321,9 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect(await store.articleHashes(['a1', 'nope'])).toEqual([a1.article.contentHash, null]);
   });
 
-  it('serves an ingested corpus exactly as the memory store does', async () => {
+  it('serves an ingested corpus exactly as the embedded store does', async () => {
     const store = await open();
-    const reference = await MemoryStore.open();
+    const reference = await SqliteStore.open();
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
     const documents = await readInputs([join(repoRoot, 'seed', 'corpus')]);
     await ingestDocuments(store, documents, { lexicon });
@@ -275,7 +356,15 @@ async function graphView(store: GraphStore) {
     articles: await store.getArticles(articleIds),
     articleSentences,
     sentences: await store.getSentences(articleSentences.flatMap((p) => p.items)),
+    ...(await textIndexView(store, articleSentences.flatMap((p) => p.items))),
   };
+}
+
+/** The whole text index behind these sentences: their terms, every term's postings, and the totals. */
+async function textIndexView(store: GraphStore, sentenceKeys: string[]) {
+  const sentenceTerms = await store.sentenceTerms(sentenceKeys);
+  const terms = [...new Set(sentenceTerms.flatMap((t) => t ?? []))].sort();
+  return { sentenceTerms, postings: await store.postings(terms.map((term) => ({ term, limit: 100_000 }))), textStats: await store.textStats() };
 }
 
 /**

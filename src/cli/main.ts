@@ -51,9 +51,9 @@ function parseCount(value: string): number {
 
 function storeOptions(command: Command): Command {
   return command
-    .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its snapshot').env('KGQA_DATA_DIR').default('data'))
+    .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its database (kgqa.sqlite)').env('KGQA_DATA_DIR').default('data'))
     .addOption(
-      new Option('--store <url>', 'memory, redis://host:port or redis+cluster://host:port,…').env('KGQA_STORE').default('memory'),
+      new Option('--store <url>', 'sqlite (embedded, in --data-dir), redis://host:port or redis+cluster://host:port,…').env('KGQA_STORE').default('sqlite'),
     )
     .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
     .addOption(new Option('--model <dir>', 'QA model folder (config.json, tokenizer files, onnx/model*.onnx)').env('KGQA_MODEL'));

@@ -10,7 +10,7 @@
  *   finish building within a minute.
  * This automaton builds from those forms in 2–3 s and matches every sentence of the sample in 0.1–0.25 s.
  */
-import { GENERIC_WORDS, STOP_WORDS } from './stopwords.js';
+import { GENERIC_WORDS, STOP_WORDS } from '../text/stopwords.js';
 
 export interface ConceptEntry {
   id: string;

@@ -7,7 +7,7 @@
 import winkNLP, { type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { ConceptEntry } from '../graph/concept-matcher.js';
-import { GENERIC_WORDS, STOP_WORDS } from '../graph/stopwords.js';
+import { GENERIC_WORDS, STOP_WORDS } from '../text/stopwords.js';
 
 export interface KeyphraseOptions {
   /** A phrase becomes a concept once this many sentences contain it. Default 3. */

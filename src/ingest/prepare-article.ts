@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import { sentenceKey, type MentionRecord, type SentenceRecord, type SentenceTokens } from '../domain.js';
 import type { WordPieceTokenizer } from '../pipeline/tokenize.js';
 import type { PreparedArticle } from '../store/store.js';
+import { INDEX_TERMS_VERSION, indexTerms } from '../text/index-terms.js';
 import type { ConceptLexicon } from './concept-lexicon.js';
 import type { SourceDocument } from './documents.js';
 import { splitSentences } from './sentences.js';
 
 const PARAGRAPH_SEPARATOR = '\n\n';
 
+/** Same hash, same stored article: it covers everything that decides what is stored, index terms included. */
 export function articleContentHash(document: SourceDocument, lexiconFingerprint: string): string {
   return createHash('sha256')
-    .update(JSON.stringify([document.title, document.year, document.paragraphs, lexiconFingerprint]))
+    .update(JSON.stringify([document.title, document.year, document.paragraphs, lexiconFingerprint, INDEX_TERMS_VERSION]))
     .digest('hex');
 }
 
@@ -67,6 +69,7 @@ export function prepareArticle(
     },
     sentences: records,
     concepts,
+    terms: records.map((r) => indexTerms(r.text)),
     tokens: tokenizer && new Map(records.map((r): [string, SentenceTokens] => [r.key, { fingerprint: tokenizer.fingerprint, ...tokenizer.tokenize(r.text) }])),
   };
 }

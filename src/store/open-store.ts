@@ -1,13 +1,17 @@
 import type { AnswerCache } from './answer-cache.js';
 import { MemoryAnswerCache } from './memory-answer-cache.js';
-import { MemoryStore } from './memory-store.js';
+import { SqliteStore } from './sqlite-store.js';
 import { RedisAnswerCache } from './redis-answer-cache.js';
 import { RedisUnavailableError } from './redis/connection.js';
 import { RedisStore } from './redis-store.js';
 import type { GraphStore } from './store.js';
 
 export interface StoreOptions {
-  /** `memory` (default), `redis://host:port[/db][?namespace=NAME]` or `redis+cluster://host:port,…[?namespace=NAME]`. */
+  /**
+   * `sqlite` (default: the embedded store, in `dataDir`), `redis://host:port[/db][?namespace=NAME]` or
+   * `redis+cluster://host:port,…[?namespace=NAME]`. `memory`, the embedded store's name before it moved to SQLite,
+   * still means `sqlite`.
+   */
   url: string;
   dataDir?: string;
 }
@@ -21,7 +25,7 @@ export interface OpenedStore {
 export class StoreConfigError extends Error {}
 
 export async function openStore({ url, dataDir }: StoreOptions): Promise<OpenedStore> {
-  if (url === 'memory') return { store: await MemoryStore.open({ dataDir }), answerCache: new MemoryAnswerCache() };
+  if (url === 'sqlite' || url === 'memory') return { store: await SqliteStore.open({ dataDir }), answerCache: new MemoryAnswerCache() };
   if (/^redis(\+cluster)?:\/\//.test(url)) {
     let store: RedisStore;
     try {
@@ -33,5 +37,5 @@ export async function openStore({ url, dataDir }: StoreOptions): Promise<OpenedS
     }
     return { store, answerCache: new RedisAnswerCache(store) };
   }
-  throw new StoreConfigError(`store "${url}" is not one of: memory, redis://host:port, redis+cluster://host:port,…`);
+  throw new StoreConfigError(`store "${url}" is not one of: sqlite, redis://host:port, redis+cluster://host:port,…`);
 }

@@ -1,6 +1,6 @@
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
 import { luaScript, type RedisReply } from './redis/connection.js';
-import { parseSentenceKey } from './redis/keys.js';
+import { parseSentenceKey } from '../domain.js';
 import type { RedisStore } from './redis-store.js';
 
 export interface RedisAnswerCacheOptions {

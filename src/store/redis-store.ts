@@ -1,5 +1,6 @@
 import {
   canonicalEdge,
+  parseSentenceKey,
   sentenceKey,
   type ArticleRecord,
   type ConceptRecord,
@@ -12,11 +13,13 @@ import {
 } from '../domain.js';
 import { writeArticle, type ArticleWriterOptions } from './redis/article-writer.js';
 import { RedisConnection, type ConnectionOptions, type RedisReply } from './redis/connection.js';
-import { KeyLayout, parseSentenceKey } from './redis/keys.js';
+import { KeyLayout } from './redis/keys.js';
 import { decodeArticle, decodeSentence, decodeTokens, encodeTokens, hashFields, scoredMembers } from './redis/records.js';
 import { PUT_TOKENS, STORE_SCRIPTS } from './redis/scripts.js';
 import { parseRedisUrl } from './redis/url.js';
 import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
+import type { TermPostings, TextIndexStats } from './text-index.js';
+import { splitTerms } from '../text/index-terms.js';
 
 export interface RedisStoreOptions extends ConnectionOptions {
   /** Overrides the URL's `?namespace=`. */
@@ -193,6 +196,32 @@ export class RedisStore implements GraphStore {
     ]);
     // Each edge is counted once at each of its two ends.
     return { articles: articleCount as number, sentences: Number(sentenceCount ?? 0), concepts: conceptCount as number, edges: Number(ends ?? 0) / 2 };
+  }
+
+  async postings(requests: readonly { term: string; limit: number }[]): Promise<TermPostings[]> {
+    return Promise.all(
+      requests.map(async ({ term, limit }) => {
+        const key = this.keys.term(term).postings;
+        const [documentFrequency, members] = await Promise.all([
+          this.send(key, 'ZCARD'),
+          limit > 0 ? this.send(key, 'ZRANGE', 0, limit - 1, 'WITHSCORES') : [],
+        ]);
+        // Impacts are stored negated, so that ascending order is best first with ties by key.
+        const postings = scoredMembers(members).map(([member, score]) => ({ key: member, impact: -score }));
+        return { documentFrequency: documentFrequency as number, postings };
+      }),
+    );
+  }
+
+  async sentenceTerms(keys: readonly string[]): Promise<(string[] | null)[]> {
+    const values = await this.articleFields(keys, (articleId) => this.keys.article(articleId).terms);
+    return values.map((value) => (value === null ? null : splitTerms(value)));
+  }
+
+  async textStats(): Promise<TextIndexStats> {
+    const { sentences, terms } = this.keys.corpus;
+    const [sentenceCount, termCount] = await Promise.all([this.send(sentences, 'GET'), this.send(terms, 'GET')]);
+    return { sentences: Number(sentenceCount ?? 0), terms: Number(termCount ?? 0) };
   }
 
   async articleHashes(ids: readonly string[]): Promise<(string | null)[]> {

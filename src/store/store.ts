@@ -9,6 +9,7 @@ import type {
   SentenceTokens,
   StoreStats,
 } from '../domain.js';
+import type { TextIndex } from './text-index.js';
 
 /** Everything one document contributes to the graph; written all-or-nothing. */
 export interface PreparedArticle {
@@ -18,6 +19,8 @@ export interface PreparedArticle {
   concepts: Map<string, { name: string; origin: ConceptOrigin; surfaceForms: string[] }>;
   /** Pre-tokenized sentences by key, when ingest had a model's tokenizer. */
   tokens?: Map<string, SentenceTokens>;
+  /** Each sentence's index terms (indexTerms), in the order of `sentences`: what the text index holds. */
+  terms: string[][];
 }
 
 export type WriteOutcome = 'created' | 'replaced' | 'unchanged';
@@ -44,7 +47,7 @@ export interface LexiconEntry {
  * The storage contract shared by the embedded store and Redis.
  * Reads take many keys at once so that DataLoader batches become one call (one round trip per shard on Redis).
  */
-export interface GraphStore {
+export interface GraphStore extends TextIndex {
   readonly kind: string;
 
   getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]>;

@@ -1,8 +1,9 @@
 /** Small hand-written graphs for the retrieval and search tests: every word that is a concept id is a mention. */
 import { sentenceKey, type MentionRecord, type SentenceRecord } from '../../src/domain.js';
+import { indexTerms } from '../../src/text/index-terms.js';
 import { createGraphReads, type GraphReads } from '../../src/graph/graph-reads.js';
 import { QuestionConcepts } from '../../src/graph/question-concepts.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { PreparedArticle } from '../../src/store/store.js';
 
 export interface CraftedArticle {
@@ -36,17 +37,17 @@ export function craftedArticle({ id, year, sentences }: CraftedArticle, conceptI
     concepts.set(conceptId, { name: conceptId, origin: 'vocabulary', surfaceForms: [conceptId] });
   }
   const contentHash = JSON.stringify([id, year, sentences]);
-  return { article: { id, title: `Title of ${id}`, year, sentenceCount: records.length, contentHash }, sentences: records, concepts };
+  return { article: { id, title: `Title of ${id}`, year, sentenceCount: records.length, contentHash }, sentences: records, concepts, terms: records.map((r) => indexTerms(r.text)) };
 }
 
 export interface CraftedGraph {
-  store: MemoryStore;
+  store: SqliteStore;
   /** Graph reads as one request makes them (fresh loaders each call). */
   reads(): GraphReads;
 }
 
 export async function craftedGraph(articles: readonly CraftedArticle[], conceptIds: readonly string[]): Promise<CraftedGraph> {
-  const store = await MemoryStore.open();
+  const store = await SqliteStore.open();
   for (const article of articles) await store.writeArticle(craftedArticle(article, conceptIds));
   const questionConcepts = new QuestionConcepts(store);
   return { store, reads: () => createGraphReads(store, questionConcepts) };

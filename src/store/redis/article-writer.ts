@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sentenceKey } from '../../domain.js';
 import type { PreparedArticle, WriteOutcome } from '../store.js';
 import type { RedisConnection, RedisReply } from './connection.js';
-import { articleContributions, type ArticleContributions } from './contributions.js';
+import { articleContributions, type ArticleContributions } from '../article-contributions.js';
+import { postingImpact } from '../../text/bm25.js';
+import { joinTerms, splitTerms, termCounts } from '../../text/index-terms.js';
 import { parseEdgeId, sentenceKeyPrefix, type KeyLayout } from './keys.js';
 import { articleFields, decodeSentence, encodeSentence, encodeTokens } from './records.js';
 import {
@@ -13,6 +15,7 @@ import {
   SET_CORPUS_ARTICLE,
   SET_CORPUS_CONCEPT,
   SET_EDGE_CONTRIBUTION,
+  SET_TERM_CONTRIBUTION,
 } from './scripts.js';
 
 export interface ArticleWriterOptions {
@@ -24,21 +27,24 @@ export interface ArticleWriterOptions {
   beforeGraphCommand?: (issued: number) => void;
 }
 
-/** Journal entries name what an article write may have touched: "c" + concept id or "e" + edge id. */
+/** Journal entries name what an article write may have touched: "c" + concept id, "e" + edge id or "t" + term. */
 const CONCEPT_ENTRY = 'c';
 const EDGE_ENTRY = 'e';
+const TERM_ENTRY = 't';
 const LEASE_POLL_MS = 50;
 
-type Begun = { storedHash: string; journal: string[]; storedSentences: string[] };
+type Begun = { storedHash: string; journal: string[]; storedSentences: string[]; storedTerms: string[] };
 
 /**
  * Writes one article so that a crash at any point, followed by the same write (or any other version of the
  * article), leaves exactly what one clean write leaves:
- * 1. BEGIN (article slot): take the article's lease; journal every concept and edge this version touches.
- * 2. Graph (concept and edge slots): set this article's contribution to every entity in the journal, in
+ * 1. BEGIN (article slot): take the article's lease; journal every concept, edge and term this version touches.
+ * 2. Graph (concept, edge and term slots): set this article's contribution to every entity in the journal, in
  *    the previous version, or in an unfinished earlier write; entities it no longer touches get an empty one.
- * 3. Corpus index: concept degrees (re-checked until stable, as other writers may race), article sentence count.
- * 4. COMMIT (article slot): replace the article record, sentences and tokens, drop the journal, free the lease.
+ * 3. Corpus index: concept degrees (re-checked until stable, as other writers may race), article sentence and
+ *    term counts.
+ * 4. COMMIT (article slot): replace the article record, sentences, index terms and tokens, drop the journal, free
+ *    the lease.
  * Until COMMIT the stored content hash is the old one and the journal exists, so a re-run never skips the article.
  */
 export async function writeArticle(options: ArticleWriterOptions, prepared: PreparedArticle): Promise<WriteOutcome> {
@@ -46,26 +52,46 @@ export async function writeArticle(options: ArticleWriterOptions, prepared: Prep
   const { connection, keys } = options;
   const { article } = prepared;
   const next = articleContributions(prepared.sentences);
+  const nextTerms = new Set(prepared.terms.flat());
   const token = randomUUID();
-  const begun = await begin(options, prepared, journalEntries(next), token);
+  const begun = await begin(options, prepared, [...journalEntries(next), ...termEntries(nextTerms)], token);
   if (begun === 'unchanged') return 'unchanged';
   const articleKeys = keys.article(article.id);
   try {
     // Only which entities the stored sentences touch matters here, not their order (HVALS has none).
     const stored = begun.storedSentences.map((value) => decodeSentence(article.id, 0, value));
-    const touched = new Set([...begun.journal, ...journalEntries(next), ...journalEntries(articleContributions(stored))]);
+    const storedTerms = new Set(begun.storedTerms.flatMap(splitTerms));
+    const touched = new Set([
+      ...begun.journal,
+      ...journalEntries(next),
+      ...journalEntries(articleContributions(stored)),
+      ...termEntries(nextTerms),
+      ...termEntries(storedTerms),
+    ]);
     await new GraphUpdate(options, prepared, next).apply(touched);
 
     const corpus = keys.corpus;
-    await connection.eval(SET_CORPUS_ARTICLE, [corpus.articles, corpus.sentences, corpus.version], [article.id, prepared.sentences.length]);
+    const termCount = prepared.terms.reduce((sum, terms) => sum + terms.length, 0);
+    await connection.eval(
+      SET_CORPUS_ARTICLE,
+      [corpus.articles, corpus.sentences, corpus.version, corpus.articleTerms, corpus.terms],
+      [article.id, prepared.sentences.length, termCount],
+    );
     const tokenPairs = prepared.sentences.flatMap((sentence) => {
       const tokens = prepared.tokens?.get(sentence.key);
       return tokens ? [sentence.position, encodeTokens(tokens)] : [];
     });
     await connection.eval(
       COMMIT_ARTICLE,
-      [articleKeys.record, articleKeys.sentences, articleKeys.tokens, articleKeys.journal, articleKeys.lease],
-      [token, ...articleFields(article), prepared.sentences.length, ...prepared.sentences.map(encodeSentence), ...tokenPairs],
+      [articleKeys.record, articleKeys.sentences, articleKeys.tokens, articleKeys.journal, articleKeys.lease, articleKeys.terms],
+      [
+        token,
+        ...articleFields(article),
+        prepared.sentences.length,
+        ...prepared.sentences.map(encodeSentence),
+        ...prepared.sentences.map((_, position) => joinTerms(prepared.terms[position] ?? [])),
+        ...tokenPairs,
+      ],
     );
     // Also bumped before COMMIT; bumping after it too means nothing cached from the half-written state survives.
     await connection.send(corpus.version, ['INCR', corpus.version]);
@@ -82,12 +108,14 @@ async function begin(
   entries: string[],
   token: string,
 ): Promise<Begun | 'unchanged'> {
-  const { record, sentences, journal, lease } = keys.article(article.id);
+  const { record, sentences, journal, lease, terms } = keys.article(article.id);
   const giveUpAt = Date.now() + leaseMs + LEASE_POLL_MS;
   for (;;) {
-    const reply = (await connection.eval(BEGIN_ARTICLE, [record, sentences, journal, lease], [token, leaseMs, article.contentHash, ...entries])) as RedisReply[];
+    const reply = (await connection.eval(BEGIN_ARTICLE, [record, sentences, journal, lease, terms], [token, leaseMs, article.contentHash, ...entries])) as RedisReply[];
     if (reply[0] === 'unchanged') return 'unchanged';
-    if (reply[0] === 'begun') return { storedHash: reply[1] as string, journal: reply[2] as string[], storedSentences: reply[3] as string[] };
+    if (reply[0] === 'begun') {
+      return { storedHash: reply[1] as string, journal: reply[2] as string[], storedSentences: reply[3] as string[], storedTerms: reply[4] as string[] };
+    }
     if (Date.now() > giveUpAt) throw new Error(`article "${article.id}" is being written by another writer; try again later`);
     await new Promise((resolve) => setTimeout(resolve, Math.min(LEASE_POLL_MS, Math.max(1, reply[1] as number))));
   }
@@ -111,9 +139,12 @@ class GraphUpdate {
   async apply(touched: Set<string>): Promise<void> {
     const conceptIds = [...touched].filter((entry) => entry[0] === CONCEPT_ENTRY).map((entry) => entry.slice(1));
     const edgeIds = [...touched].filter((entry) => entry[0] === EDGE_ENTRY).map((entry) => entry.slice(1));
+    const terms = [...touched].filter((entry) => entry[0] === TERM_ENTRY).map((entry) => entry.slice(1));
+    const postings = this.postingsByTerm();
     const [conceptStates] = await Promise.all([
       Promise.all(conceptIds.map((id) => this.setConcept(id))),
       Promise.all(edgeIds.map((id) => this.setEdge(id))),
+      Promise.all(terms.map((term) => this.setTerm(term, postings.get(term) ?? []))),
     ]);
     let pending = conceptIds.map((id, i) => ({ id, state: conceptStates[i] }));
     // Another article's write may change a concept between our script and our index update; re-read until
@@ -158,6 +189,25 @@ class GraphUpdate {
     await this.command(() => connection.eval(SET_EDGE_CONTRIBUTION, [k.record, k.sentences, k.articles], args));
   }
 
+  /** This version's (position, negated impact) pairs per term. */
+  private postingsByTerm(): Map<string, (string | number)[]> {
+    const byTerm = new Map<string, (string | number)[]>();
+    this.prepared.terms.forEach((terms, position) => {
+      for (const [term, frequency] of termCounts(terms)) {
+        const pairs = byTerm.get(term) ?? [];
+        pairs.push(position, -postingImpact(frequency, terms.length));
+        byTerm.set(term, pairs);
+      }
+    });
+    return byTerm;
+  }
+
+  private async setTerm(term: string, pairs: (string | number)[]): Promise<void> {
+    const { connection, keys } = this.options;
+    const k = keys.term(term);
+    await this.command(() => connection.eval(SET_TERM_CONTRIBUTION, [k.postings, k.articles], [this.prepared.article.id, this.memberPrefix, ...pairs]));
+  }
+
   private async setCorpusConcept(id: string, [rank, degree]: [number, number]): Promise<void> {
     const { connection, keys } = this.options;
     await this.command(() => connection.eval(SET_CORPUS_CONCEPT, [keys.corpus.concepts, keys.corpus.edgeEnds], [id, rank, degree]));
@@ -172,6 +222,10 @@ class GraphUpdate {
 
 function sameState(a: [number, number], b: [number, number]): boolean {
   return a[0] === b[0] && a[1] === b[1];
+}
+
+function termEntries(terms: ReadonlySet<string>): string[] {
+  return [...terms].map((term) => TERM_ENTRY + term);
 }
 
 function journalEntries({ concepts, edges }: ArticleContributions): string[] {

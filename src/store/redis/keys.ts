@@ -17,6 +17,7 @@ export class KeyLayout {
       record: `${tag}:article`,
       sentences: `${tag}:sentences`,
       tokens: `${tag}:tokens`,
+      terms: `${tag}:terms`,
       journal: `${tag}:journal`,
       lease: `${tag}:lease`,
       // Same hashtag, but the key starts with "answers:" so that one SCAN pattern finds every answer and nothing else.
@@ -39,12 +40,20 @@ export class KeyLayout {
     return { record: `${tag}:edge`, sentences: `${tag}:sentences`, articles: `${tag}:articles` };
   }
 
+  /** A term of the text index; terms are letters and digits (indexTerms), so never a brace. */
+  term(term: string) {
+    const tag = `${this.namespace}:{t:${term}}`;
+    return { postings: `${tag}:postings`, articles: `${tag}:articles` };
+  }
+
   get corpus() {
     const tag = `${this.namespace}:{corpus}`;
     return {
       version: `${tag}:version`,
       articles: `${tag}:articles`,
       sentences: `${tag}:sentences`,
+      articleTerms: `${tag}:article-terms`,
+      terms: `${tag}:terms`,
       concepts: `${tag}:concepts`,
       edgeEnds: `${tag}:edge-ends`,
     };
@@ -54,14 +63,6 @@ export class KeyLayout {
   get answersPattern(): string {
     return `${this.namespace}:answers:*`;
   }
-}
-
-/** The inverse of `sentenceKey`: article ids may contain "#", positions never do. */
-export function parseSentenceKey(key: string): { articleId: string; position: number } | null {
-  const hash = key.lastIndexOf('#');
-  const position = Number(key.slice(hash + 1));
-  if (hash < 0 || !Number.isInteger(position) || position < 0 || sentenceKey(key.slice(0, hash), position) !== key) return null;
-  return { articleId: key.slice(0, hash), position };
 }
 
 /** The inverse of `edgeId` (concept ids never contain its NUL separator). */

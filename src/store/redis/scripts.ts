@@ -11,8 +11,9 @@ import { luaScript } from './connection.js';
  * Start of an article write, on the article's slot. Takes the article's lease (one writer per article),
  * answers 'unchanged' when the stored version is complete and current, else adds the entities this write
  * will touch to the article's journal and returns what an earlier version or an unfinished write touched.
- * KEYS: record, sentences, journal, lease. ARGV: lease token, lease ms, content hash, journal entries…
- * Returns {'busy', pttl} | {'unchanged'} | {'begun', stored content hash or '', {journal…}, {stored sentences…}}.
+ * KEYS: record, sentences, journal, lease, terms. ARGV: lease token, lease ms, content hash, journal entries…
+ * Returns {'busy', pttl} | {'unchanged'} |
+ * {'begun', stored content hash or '', {journal…}, {stored sentences…}, {stored index-term strings…}}.
  */
 export const BEGIN_ARTICLE = luaScript(`
 local holder = redis.call('GET', KEYS[4])
@@ -22,23 +23,27 @@ if stored == ARGV[3] and redis.call('EXISTS', KEYS[3]) == 0 then return {'unchan
 redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
 local journal = redis.call('SMEMBERS', KEYS[3])
 for i = 4, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
-return {'begun', stored, journal, redis.call('HVALS', KEYS[2])}
+return {'begun', stored, journal, redis.call('HVALS', KEYS[2]), redis.call('HVALS', KEYS[5])}
 `);
 
 /**
  * End of an article write: the new version replaces the old one in one step, the journal goes.
- * KEYS: record, sentences, tokens, journal, lease.
- * ARGV: lease token, title, year, sentence count, content hash, n, n sentence values, then (position, tokens) pairs.
+ * KEYS: record, sentences, tokens, journal, lease, terms.
+ * ARGV: lease token, title, year, sentence count, content hash, n, n sentence values, n index-term strings,
+ * then (position, tokens) pairs.
  */
 export const COMMIT_ARTICLE = luaScript(`
 if redis.call('GET', KEYS[5]) ~= ARGV[1] then
   return redis.error_reply('LEASELOST the article write lease expired and another writer took it')
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[1], 'title', ARGV[2], 'year', ARGV[3], 'sentenceCount', ARGV[4], 'contentHash', ARGV[5])
 local n = tonumber(ARGV[6])
-for i = 1, n do redis.call('HSET', KEYS[2], i - 1, ARGV[6 + i]) end
-for i = 7 + n, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+for i = 1, n do
+  redis.call('HSET', KEYS[2], i - 1, ARGV[6 + i])
+  redis.call('HSET', KEYS[6], i - 1, ARGV[6 + n + i])
+end
+for i = 7 + 2 * n, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 return 1
 `);
 
@@ -125,6 +130,30 @@ return rank
 `);
 
 /**
+ * Sets one article's contribution to one term's posting list: its sentences containing the term, each scored
+ * by its negated impact (ascending order is best first, ties by key), and which positions those were.
+ * KEYS: postings, articles. ARGV: article id, sentence key prefix, then (position, negated impact) pairs.
+ * Returns the term's document frequency.
+ */
+export const SET_TERM_CONTRIBUTION = luaScript(`
+local article, prefix = ARGV[1], ARGV[2]
+local previous = redis.call('HGET', KEYS[2], article)
+if previous then
+  for position in string.gmatch(previous, '[^,]+') do redis.call('ZREM', KEYS[1], prefix .. position) end
+  redis.call('HDEL', KEYS[2], article)
+end
+if #ARGV > 2 then
+  local positions = {}
+  for i = 3, #ARGV, 2 do
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], prefix .. ARGV[i])
+    positions[#positions + 1] = ARGV[i]
+  end
+  redis.call('HSET', KEYS[2], article, table.concat(positions, ','))
+end
+return redis.call('ZCARD', KEYS[1])
+`);
+
+/**
  * Records one concept's rank and degree in the corpus index (present only while its rank is above 0) and
  * keeps the sum of degrees, so stats() reads the number of edges in O(1). Setting, not adding, makes a
  * replay harmless. KEYS: corpus concepts, corpus edge ends. ARGV: concept id, rank, degree.
@@ -143,13 +172,18 @@ return 1
 `);
 
 /**
- * Records an article's sentence count in the corpus index and keeps the total; bumps the corpus version.
- * KEYS: corpus articles, corpus sentences, corpus version. ARGV: article id, sentence count.
+ * Records an article's sentence and index-term counts in the corpus index and keeps the totals; bumps the
+ * corpus version. Setting, not adding, makes a replay harmless.
+ * KEYS: corpus articles, corpus sentences, corpus version, corpus article-terms, corpus terms.
+ * ARGV: article id, sentence count, index-term count.
  */
 export const SET_CORPUS_ARTICLE = luaScript(`
 local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCRBY', KEYS[2], tonumber(ARGV[2]) - previous)
+local previousTerms = tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0')
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+redis.call('INCRBY', KEYS[5], tonumber(ARGV[3]) - previousTerms)
 redis.call('INCR', KEYS[3])
 return 1
 `);
@@ -171,6 +205,7 @@ export const STORE_SCRIPTS = [
   RELEASE_LEASE,
   SET_CONCEPT_CONTRIBUTION,
   SET_EDGE_CONTRIBUTION,
+  SET_TERM_CONTRIBUTION,
   SET_CORPUS_CONCEPT,
   SET_CORPUS_ARTICLE,
   PUT_TOKENS,

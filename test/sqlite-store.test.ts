@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { indexTerms } from '../src/text/index-terms.js';
 import { sentenceKey, type SentenceRecord } from '../src/domain.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { PreparedArticle } from '../src/store/store.js';
 import { temporaryDir } from './support/cli.js';
 
@@ -18,12 +19,12 @@ function article(id: string, year: number | null, sentences: string[][], hash = 
   }));
   const concepts: PreparedArticle['concepts'] = new Map();
   for (const id of sentences.flat()) concepts.set(id, { name: id.toUpperCase(), origin: 'corpus', surfaceForms: [id] });
-  return { article: { id, title: id, year, sentenceCount: records.length, contentHash: hash }, sentences: records, concepts };
+  return { article: { id, title: id, year, sentenceCount: records.length, contentHash: hash }, sentences: records, concepts, terms: records.map((r) => indexTerms(r.text)) };
 }
 
-describe('MemoryStore', () => {
+describe('SqliteStore', () => {
   it('counts concept ranks and edge ranks from sentences', async () => {
-    const store = await MemoryStore.open();
+    const store = await SqliteStore.open();
     await store.writeArticle(article('a1', 2003, [['x', 'y'], ['x', 'y', 'z'], ['z']]));
     await store.writeArticle(article('a2', 2010, [['x', 'z']]));
     const [x, y, z] = await store.getConcepts(['x', 'y', 'z']);
@@ -43,7 +44,7 @@ describe('MemoryStore', () => {
   });
 
   it('ranks an edge\'s sentences by how close the two mentions are', async () => {
-    const store = await MemoryStore.open();
+    const store = await SqliteStore.open();
     // In the first sentence x and z are two mentions apart; in the second they are adjacent.
     await store.writeArticle(article('a1', null, [['x', 'y', 'z'], ['x', 'z']]));
     const [ranked] = await store.edgeSentences([{ edge: { source: 'x', target: 'z' }, limit: 5 }]);
@@ -52,7 +53,7 @@ describe('MemoryStore', () => {
   });
 
   it('replaces an article as a whole and ignores an unchanged one', async () => {
-    const store = await MemoryStore.open();
+    const store = await SqliteStore.open();
     expect(await store.writeArticle(article('a1', 2003, [['x', 'y']]))).toBe('created');
     const before = await store.stats();
     expect(await store.writeArticle(article('a1', 2003, [['x', 'y']]))).toBe('unchanged');
@@ -68,12 +69,12 @@ describe('MemoryStore', () => {
     expect(yz).toMatchObject({ rank: 1, years: [2004] });
   });
 
-  it('survives a restart through its snapshot', async () => {
+  it('survives a restart: every write is in its database file', async () => {
     const dataDir = temporaryDir();
-    const first = await MemoryStore.open({ dataDir });
+    const first = await SqliteStore.open({ dataDir });
     await first.writeArticle(article('a1', 2003, [['x', 'y'], ['y', 'z']]));
     await first.close();
-    const second = await MemoryStore.open({ dataDir });
+    const second = await SqliteStore.open({ dataDir });
     expect(await second.stats()).toEqual({ articles: 1, sentences: 2, concepts: 3, edges: 2 });
     expect((await second.getSentences(['a1#1']))[0]?.conceptIds).toEqual(['y', 'z']);
     expect(await second.articleHashes(['a1', 'nope'])).toEqual(['a1', null]);

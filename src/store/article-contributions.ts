@@ -1,5 +1,5 @@
-import { edgeId, type EdgeKey, type SentenceRecord } from '../../domain.js';
-import { sentenceEdges } from '../cooccurrence.js';
+import { edgeId, type EdgeKey, type SentenceRecord } from '../domain.js';
+import { sentenceEdges } from './cooccurrence.js';
 
 export interface ConceptContribution {
   /** Positions of the article's sentences that mention the concept. */

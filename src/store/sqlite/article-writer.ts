@@ -1,0 +1,232 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { canonicalEdge, sentenceKey, type SentenceTokens } from '../../domain.js';
+import { postingImpact } from '../../text/bm25.js';
+import { joinTerms, splitTerms, termCounts } from '../../text/index-terms.js';
+import { articleContributions, type ArticleContributions } from '../article-contributions.js';
+import type { PreparedArticle, WriteOutcome } from '../store.js';
+import { decodeMentions, encodeMentions, int32Blob, type SentenceRow } from './records.js';
+import type { MetaKey } from './schema.js';
+
+type ConceptMeta = PreparedArticle['concepts'] extends Map<string, infer V> ? V : never;
+
+/** What one version of an article adds to the graph and the text index: removed and added with opposite signs. */
+interface ArticleContent {
+  articleId: string;
+  year: number | null;
+  contributions: ArticleContributions;
+  /** Index terms per sentence position. */
+  terms: string[][];
+}
+
+/**
+ * Writes articles into the embedded store, each in one transaction: the previous version's contribution to every
+ * concept, edge and posting list is subtracted and the new one added, so a write is atomic, a replay changes
+ * nothing, and removing an article leaves exactly what the others contributed. Synchronous: it runs on the
+ * store's writer connection.
+ */
+export class SqliteArticleWriter {
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  readonly write: (prepared: PreparedArticle) => WriteOutcome;
+  readonly putTokens: (entries: readonly (readonly [string, SentenceTokens])[]) => void;
+
+  constructor(private readonly db: Database) {
+    this.sql = prepareStatements(db);
+    this.write = db.transaction((prepared: PreparedArticle) => this.writeArticle(prepared));
+    this.putTokens = db.transaction((entries: readonly (readonly [string, SentenceTokens])[]) => {
+      for (const [key, tokens] of entries) {
+        const parsed = this.sentenceLocation(key);
+        if (!parsed) continue;
+        this.sql.insertTokens.run(parsed.article, parsed.position, tokens.fingerprint, int32Blob(tokens.ids), int32Blob(tokens.offsets));
+      }
+    });
+  }
+
+  private writeArticle(prepared: PreparedArticle): WriteOutcome {
+    const { article } = prepared;
+    const stored = this.sql.articleByArticleId.get(article.id) as
+      | { id: number; content_hash: string; year: number | null; sentence_count: number }
+      | undefined;
+    if (stored?.content_hash === article.contentHash) return 'unchanged';
+    let rowId: number;
+    if (stored) {
+      this.apply(this.storedContent(stored.id, article.id, stored.year), -1);
+      this.sql.deleteSentences.run(stored.id);
+      this.sql.deleteTokens.run(stored.id);
+      this.sql.updateArticle.run(article.title, article.year, article.sentenceCount, article.contentHash, stored.id);
+      rowId = stored.id;
+      this.addMeta('sentences', -stored.sentence_count);
+    } else {
+      rowId = Number(this.sql.insertArticle.run(article.id, article.title, article.year, article.sentenceCount, article.contentHash).lastInsertRowid);
+      this.addMeta('articles', 1);
+    }
+    prepared.sentences.forEach((sentence, position) => {
+      const terms = prepared.terms[position] ?? [];
+      this.sql.insertSentence.run(rowId, position, sentence.text, sentence.start, sentence.end, JSON.stringify(sentence.conceptIds), encodeMentions(sentence), joinTerms(terms));
+      const tokens = prepared.tokens?.get(sentence.key);
+      if (tokens) this.sql.insertTokens.run(rowId, position, tokens.fingerprint, int32Blob(tokens.ids), int32Blob(tokens.offsets));
+    });
+    this.addMeta('sentences', prepared.sentences.length);
+    this.registerConcepts(prepared.concepts);
+    this.apply({ articleId: article.id, year: article.year, contributions: articleContributions(prepared.sentences), terms: prepared.terms }, +1);
+    this.addMeta('version', 1);
+    return stored ? 'replaced' : 'created';
+  }
+
+  /** What the stored version of an article contributes, read back from its sentences. */
+  private storedContent(rowId: number, articleId: string, year: number | null): ArticleContent {
+    const rows = this.sql.sentencesOf.all(rowId) as SentenceRow[];
+    const sentences = rows.map((row) => {
+      const conceptIds = JSON.parse(row.concept_ids) as string[];
+      return { position: row.position, conceptIds, mentions: decodeMentions(conceptIds, row.mentions) };
+    });
+    const terms: string[][] = [];
+    for (const row of rows) terms[row.position] = splitTerms(row.terms);
+    return { articleId, year, contributions: articleContributions(sentences), terms };
+  }
+
+  /** New concepts get a row; known ones gain the forms this article knows them by. */
+  private registerConcepts(concepts: ReadonlyMap<string, ConceptMeta>): void {
+    for (const [id, meta] of concepts) {
+      const row = this.sql.conceptByConceptId.get(id) as { id: number; forms: string } | undefined;
+      if (!row) {
+        this.sql.insertConcept.run(id, meta.name, meta.origin, JSON.stringify(meta.surfaceForms));
+        continue;
+      }
+      const forms = JSON.parse(row.forms) as string[];
+      const known = new Set(forms);
+      const added = meta.surfaceForms.filter((form) => !known.has(form) && known.add(form));
+      if (added.length > 0) this.sql.setConceptForms.run(JSON.stringify([...forms, ...added]), row.id);
+    }
+  }
+
+  private apply({ articleId, year, contributions, terms }: ArticleContent, sign: 1 | -1): void {
+    const { sql } = this;
+    const conceptRows = new Map<string, number>();
+    for (const [conceptId, { positions }] of contributions.concepts) {
+      const concept = sql.conceptByConceptId.get(conceptId) as { id: number; rank: number };
+      conceptRows.set(conceptId, concept.id);
+      const rank = concept.rank + sign * positions.length;
+      sql.setConceptRank.run(rank, concept.id);
+      if (concept.rank === 0 && rank > 0) this.addMeta('concepts', 1);
+      if (concept.rank > 0 && rank === 0) this.addMeta('concepts', -1);
+      for (const position of positions) {
+        const key = sentenceKey(articleId, position);
+        if (sign > 0) sql.insertConceptSentence.run(concept.id, key);
+        else sql.deleteConceptSentence.run(concept.id, key);
+      }
+    }
+    for (const { edge, sentences } of contributions.edges.values()) {
+      const { source, target } = canonicalEdge(edge.source, edge.target);
+      const sourceRow = conceptRows.get(source)!;
+      const targetRow = conceptRows.get(target)!;
+      const stored = sql.edgeByEnds.get(sourceRow, targetRow) as { id: number; rank: number } | undefined;
+      const before = stored?.rank ?? 0;
+      const after = before + sign * sentences.length;
+      let edgeRow = stored?.id;
+      if (edgeRow === undefined) edgeRow = Number(sql.insertEdge.run(sourceRow, targetRow, after).lastInsertRowid);
+      if (before > 0) {
+        sql.deleteConceptEdge.run(sourceRow, before, target);
+        sql.deleteConceptEdge.run(targetRow, before, source);
+      }
+      for (const [position, score] of sentences) {
+        const key = sentenceKey(articleId, position);
+        if (sign > 0) sql.insertEdgeSentence.run(edgeRow, score, key);
+        else sql.deleteEdgeSentence.run(edgeRow, score, key);
+      }
+      if (year !== null) {
+        sql.addEdgeYear.run({ edge: edgeRow, year, delta: sign * sentences.length });
+        if (sign < 0) sql.dropEmptyEdgeYear.run(edgeRow, year);
+      }
+      if (after > 0) {
+        sql.setEdgeRank.run(after, edgeRow);
+        sql.insertConceptEdge.run(sourceRow, after, target, edgeRow);
+        sql.insertConceptEdge.run(targetRow, after, source, edgeRow);
+      } else {
+        sql.deleteEdge.run(edgeRow);
+        sql.deleteEdgeYears.run(edgeRow);
+      }
+      if (before === 0 && after > 0) this.changeDegrees([sourceRow, targetRow], 1);
+      if (before > 0 && after === 0) this.changeDegrees([sourceRow, targetRow], -1);
+    }
+    let termTotal = 0;
+    terms.forEach((sentenceTerms, position) => {
+      const key = sentenceKey(articleId, position);
+      termTotal += sentenceTerms.length;
+      for (const [term, frequency] of termCounts(sentenceTerms)) {
+        const impact = postingImpact(frequency, sentenceTerms.length);
+        if (sign > 0) {
+          const termRow = sql.upsertTerm.pluck().get(term) as number;
+          sql.insertPosting.run(termRow, impact, key);
+        } else {
+          const termRow = sql.termId.pluck().get(term) as number;
+          sql.deletePosting.run(termRow, impact, key);
+          sql.decrementTerm.run(termRow);
+          sql.dropUnusedTerm.run(termRow);
+        }
+      }
+    });
+    this.addMeta('terms', sign * termTotal);
+  }
+
+  private changeDegrees(conceptRows: number[], delta: number): void {
+    for (const row of conceptRows) this.sql.addConceptDegree.run(delta, row);
+    this.addMeta('edges', delta);
+  }
+
+  private addMeta(key: MetaKey, delta: number): void {
+    if (delta !== 0) this.sql.addMeta.run({ key, delta });
+  }
+
+  private sentenceLocation(key: string): { article: number; position: number } | null {
+    const hash = key.lastIndexOf('#');
+    const position = Number(key.slice(hash + 1));
+    if (hash < 0 || !Number.isInteger(position) || position < 0) return null;
+    const article = this.sql.articleByArticleId.get(key.slice(0, hash)) as { id: number; sentence_count: number } | undefined;
+    return article && position < article.sentence_count ? { article: article.id, position } : null;
+  }
+}
+
+function prepareStatements(db: Database) {
+  const statement = (source: string): Statement => db.prepare(source);
+  return {
+    articleByArticleId: statement('SELECT id, content_hash, year, sentence_count FROM articles WHERE article_id = ?'),
+    insertArticle: statement('INSERT INTO articles (article_id, title, year, sentence_count, content_hash) VALUES (?, ?, ?, ?, ?)'),
+    updateArticle: statement('UPDATE articles SET title = ?, year = ?, sentence_count = ?, content_hash = ? WHERE id = ?'),
+    sentencesOf: statement('SELECT position, concept_ids, mentions, terms FROM sentences WHERE article = ?'),
+    deleteSentences: statement('DELETE FROM sentences WHERE article = ?'),
+    deleteTokens: statement('DELETE FROM tokens WHERE article = ?'),
+    insertSentence: statement(
+      'INSERT INTO sentences (article, position, text, start, end, concept_ids, mentions, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertTokens: statement('INSERT OR REPLACE INTO tokens (article, position, fingerprint, ids, offsets) VALUES (?, ?, ?, ?, ?)'),
+    conceptByConceptId: statement('SELECT id, rank, degree, forms FROM concepts WHERE concept_id = ?'),
+    insertConcept: statement('INSERT INTO concepts (concept_id, name, origin, forms) VALUES (?, ?, ?, ?)'),
+    setConceptForms: statement('UPDATE concepts SET forms = ? WHERE id = ?'),
+    setConceptRank: statement('UPDATE concepts SET rank = ? WHERE id = ?'),
+    addConceptDegree: statement('UPDATE concepts SET degree = degree + ? WHERE id = ?'),
+    insertConceptSentence: statement('INSERT INTO concept_sentences (concept, sentence_key) VALUES (?, ?)'),
+    deleteConceptSentence: statement('DELETE FROM concept_sentences WHERE concept = ? AND sentence_key = ?'),
+    edgeByEnds: statement('SELECT id, rank FROM edges WHERE source = ? AND target = ?'),
+    insertEdge: statement('INSERT INTO edges (source, target, rank) VALUES (?, ?, ?)'),
+    setEdgeRank: statement('UPDATE edges SET rank = ? WHERE id = ?'),
+    deleteEdge: statement('DELETE FROM edges WHERE id = ?'),
+    insertEdgeSentence: statement('INSERT INTO edge_sentences (edge, score, sentence_key) VALUES (?, ?, ?)'),
+    deleteEdgeSentence: statement('DELETE FROM edge_sentences WHERE edge = ? AND score = ? AND sentence_key = ?'),
+    addEdgeYear: statement(
+      'INSERT INTO edge_years (edge, year, sentences) VALUES (@edge, @year, @delta) ON CONFLICT (edge, year) DO UPDATE SET sentences = sentences + @delta',
+    ),
+    deleteEdgeYears: statement('DELETE FROM edge_years WHERE edge = ?'),
+    dropEmptyEdgeYear: statement('DELETE FROM edge_years WHERE edge = ? AND year = ? AND sentences <= 0'),
+    insertConceptEdge: statement('INSERT INTO concept_edges (concept, rank, other_id, edge) VALUES (?, ?, ?, ?)'),
+    deleteConceptEdge: statement('DELETE FROM concept_edges WHERE concept = ? AND rank = ? AND other_id = ?'),
+    termId: statement('SELECT id FROM terms WHERE term = ?'),
+    upsertTerm: statement(
+      'INSERT INTO terms (term, document_frequency) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET document_frequency = document_frequency + 1 RETURNING id',
+    ),
+    decrementTerm: statement('UPDATE terms SET document_frequency = document_frequency - 1 WHERE id = ?'),
+    dropUnusedTerm: statement('DELETE FROM terms WHERE id = ? AND document_frequency <= 0'),
+    insertPosting: statement('INSERT INTO postings (term, impact, sentence_key) VALUES (?, ?, ?)'),
+    deletePosting: statement('DELETE FROM postings WHERE term = ? AND impact = ? AND sentence_key = ?'),
+    addMeta: statement('INSERT INTO meta (key, value) VALUES (@key, @delta) ON CONFLICT (key) DO UPDATE SET value = value + @delta'),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The embedded store's tables. Everything a read orders by is a primary key, so every read is one index range
+ * scan: ties are broken by the same keys the contract names (sentence key, other concept's id), stored as text
+ * where the order needs it. Articles, sentences, concepts and edges have integer row ids that the larger tables
+ * refer to, so they do not repeat long ids.
+ */
+export const LAYOUT_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS articles (
+  id INTEGER PRIMARY KEY,
+  article_id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  year INTEGER,
+  sentence_count INTEGER NOT NULL,
+  content_hash TEXT NOT NULL
+);
+
+-- concept_ids and mentions: JSON, mentions as [conceptIndex, start, end] triples; terms: index terms joined by spaces.
+CREATE TABLE IF NOT EXISTS sentences (
+  article INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  concept_ids TEXT NOT NULL,
+  mentions TEXT NOT NULL,
+  terms TEXT NOT NULL,
+  PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+
+-- ids and offsets: little-endian Int32 arrays.
+CREATE TABLE IF NOT EXISTS tokens (
+  article INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL,
+  ids BLOB NOT NULL,
+  offsets BLOB NOT NULL,
+  PRIMARY KEY (article, position)
+) WITHOUT ROWID;
+
+-- A concept keeps its row (name, forms) when its rank falls to 0; readers see only rank > 0.
+CREATE TABLE IF NOT EXISTS concepts (
+  id INTEGER PRIMARY KEY,
+  concept_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  forms TEXT NOT NULL,
+  rank INTEGER NOT NULL DEFAULT 0,
+  degree INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS concept_sentences (
+  concept INTEGER NOT NULL,
+  sentence_key TEXT NOT NULL,
+  PRIMARY KEY (concept, sentence_key)
+) WITHOUT ROWID;
+
+-- source < target by concept id (canonicalEdge).
+CREATE TABLE IF NOT EXISTS edges (
+  id INTEGER PRIMARY KEY,
+  source INTEGER NOT NULL,
+  target INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  UNIQUE (source, target)
+);
+
+-- How many of the edge's sentences each year's articles hold.
+CREATE TABLE IF NOT EXISTS edge_years (
+  edge INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  sentences INTEGER NOT NULL,
+  PRIMARY KEY (edge, year)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS edge_sentences (
+  edge INTEGER NOT NULL,
+  score REAL NOT NULL,
+  sentence_key TEXT NOT NULL,
+  PRIMARY KEY (edge, score DESC, sentence_key)
+) WITHOUT ROWID;
+
+-- Each edge twice, once from each end, ordered as conceptEdges pages them.
+CREATE TABLE IF NOT EXISTS concept_edges (
+  concept INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  other_id TEXT NOT NULL,
+  edge INTEGER NOT NULL,
+  PRIMARY KEY (concept, rank DESC, other_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS terms (
+  id INTEGER PRIMARY KEY,
+  term TEXT NOT NULL UNIQUE,
+  document_frequency INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS postings (
+  term INTEGER NOT NULL,
+  impact REAL NOT NULL,
+  sentence_key TEXT NOT NULL,
+  PRIMARY KEY (term, impact DESC, sentence_key)
+) WITHOUT ROWID;
+`;
+
+/** Corpus totals kept in `meta`, updated in the write that changes them. */
+export const META_KEYS = ['layout', 'version', 'articles', 'sentences', 'concepts', 'edges', 'terms'] as const;
+export type MetaKey = (typeof META_KEYS)[number];
