@@ -17,7 +17,7 @@ import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { packageRoot } from '../src/paths.js';
-import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
+import { loadTokenizer } from '../src/pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../src/server/app.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
@@ -41,7 +41,7 @@ async function main() {
   const documents = await readInputs([cord19Dir]);
   const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
   // Pre-tokenized, as `kgqa ingest --model` stores sentences for the reader: every generated model shares this vocabulary.
-  const tokenizer = await WordPieceTokenizer.fromModelDir(benchModelDir({}, 'tiny'));
+  const tokenizer = await loadTokenizer(benchModelDir({}, 'tiny'));
   const [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
   try {
     const targets: { name: string; open: () => Promise<GraphStore>; ports: () => Promise<number[]> }[] = [

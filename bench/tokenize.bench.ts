@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WordPieceTokenizer } from '../src/pipeline/tokenize.js';
+import { WordPieceTokenizer } from '../src/pipeline/tokenizers/wordpiece-tokenizer.js';
 import { cord19Sentences, transformersJsTokenizer, writeUncasedTokenizerDir } from '../test/support/tokenizer-fixtures.js';
 
 type Tokenize = (text: string) => number;

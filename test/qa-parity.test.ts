@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { normalizeQuestion } from '../src/pipeline/question.js';
 import { DEFAULT_MAX_ANSWER_TOKENS, QaReader, type ReadSpan } from '../src/pipeline/reader.js';
-import type { TokenizedText } from '../src/pipeline/tokenize.js';
+import type { TokenizedText } from '../src/pipeline/tokenizers/tokenizer.js';
 import { createApp } from '../src/server/app.js';
 import { askApp } from './support/ask.js';
 import { ingestCord19Sample } from './support/cord19-sample.js';

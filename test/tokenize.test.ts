@@ -1,7 +1,8 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { WordPieceTokenizer, type TokenizedText } from '../src/pipeline/tokenize.js';
+import type { TokenizedText } from '../src/pipeline/tokenizers/tokenizer.js';
+import { WordPieceTokenizer } from '../src/pipeline/tokenizers/wordpiece-tokenizer.js';
 import { temporaryDir } from './support/cli.js';
 import { cord19Sentences, transformersJsTokenizer, writeUncasedTokenizerDir } from './support/tokenizer-fixtures.js';
 
@@ -333,7 +334,7 @@ describe('model directory', () => {
     mkdirSync(dir);
     const path = join(dir, 'tokenizer.json');
     writeFileSync(path, JSON.stringify({ model: { type: 'BPE', vocab: {}, merges: [] }, pre_tokenizer: { type: 'ByteLevel' } }));
-    await expect(WordPieceTokenizer.fromModelDir(dir)).rejects.toThrow(`${path}: model type "BPE" is not supported, only WordPiece`);
+    await expect(WordPieceTokenizer.fromModelDir(dir)).rejects.toThrow(`${path}: model type "BPE" is not WordPiece`);
   });
 
   test('a special token missing from the vocabulary', async () => {

@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
 import { loadVocabulary } from '../ingest/vocabulary.js';
 import { QaReader } from '../pipeline/reader.js';
-import { WordPieceTokenizer } from '../pipeline/tokenize.js';
+import { loadTokenizer } from '../pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../server/app.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
@@ -85,7 +85,7 @@ storeOptions(
     .argument('<paths...>', 'files or folders'),
 ).action(async (paths: string[], flags: StoreFlags) => {
   const lexicon = await loadLexicon(flags.vocabulary);
-  const tokenizer = flags.model ? await WordPieceTokenizer.fromModelDir(flags.model) : undefined;
+  const tokenizer = flags.model ? await loadTokenizer(flags.model) : undefined;
   const summary = await withStore(flags, (store) => ingestPaths(store, paths, { lexicon, tokenizer }));
   console.log(formatSummary(summary));
   if (summary.rejected.length > 0) process.exitCode = EXIT_REJECTED;

@@ -1,5 +1,5 @@
 import type { StoreStats } from '../domain.js';
-import type { WordPieceTokenizer } from '../pipeline/tokenize.js';
+import type { Tokenizer } from '../pipeline/tokenizers/tokenizer.js';
 import type { GraphStore } from '../store/store.js';
 import {
   CORPUS_LEXICON_FINGERPRINT,
@@ -18,7 +18,7 @@ export interface IngestOptions {
   /** A vocabulary lexicon; without one, concepts are extracted from the corpus itself. */
   lexicon?: ConceptLexicon;
   /** Pre-tokenizes every sentence for this model's reader. */
-  tokenizer?: WordPieceTokenizer;
+  tokenizer?: Tokenizer;
   onProgress?: (progress: IngestProgress) => void;
 }
 

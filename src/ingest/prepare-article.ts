@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sentenceKey, type MentionRecord, type SentenceRecord, type SentenceTokens } from '../domain.js';
-import type { WordPieceTokenizer } from '../pipeline/tokenize.js';
+import type { Tokenizer } from '../pipeline/tokenizers/tokenizer.js';
 import type { PreparedArticle } from '../store/store.js';
 import { INDEX_TERMS_VERSION, indexTerms } from '../text/index-terms.js';
 import type { ConceptLexicon } from './concept-lexicon.js';
@@ -37,7 +37,7 @@ export function splitDocument(document: SourceDocument): SplitDocument {
 export function prepareArticle(
   { document, sentences }: SplitDocument,
   lexicon: ConceptLexicon,
-  tokenizer?: WordPieceTokenizer,
+  tokenizer?: Tokenizer,
 ): PreparedArticle {
   const concepts: PreparedArticle['concepts'] = new Map();
   const records: SentenceRecord[] = sentences.map((span, position) => {

@@ -4,7 +4,7 @@ import type { GraphStore } from '../store/store.js';
 import { questionDigest } from './question.js';
 import type { QaReader, ReadTimings } from './reader.js';
 import { SingleFlight } from './single-flight.js';
-import type { TokenizedText } from './tokenize.js';
+import type { TokenizedText } from './tokenizers/tokenizer.js';
 
 export interface AnswerRequest {
   /** Normalized question text (see normalizeQuestion); also what the reader reads. */

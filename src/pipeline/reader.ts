@@ -5,7 +5,8 @@ import { planBatches } from './batch-plan.js';
 import { QaSession } from './infer.js';
 import { openModelDir, type ModelDir, type ModelVariant } from './model-dir.js';
 import { bestSpan } from './select.js';
-import { WordPieceTokenizer, type TokenizedText } from './tokenize.js';
+import type { TokenizedText } from './tokenizers/tokenizer.js';
+import { WordPieceTokenizer } from './tokenizers/wordpiece-tokenizer.js';
 
 export interface ReaderOptions {
   variant?: ModelVariant;

@@ -1,5 +1,5 @@
 /** Comparing our character-offset spans with transformers.js's decoded answers. */
-import type { TokenizedText } from '../../src/pipeline/tokenize.js';
+import type { TokenizedText } from '../../src/pipeline/tokenizers/tokenizer.js';
 
 export interface CharSpan {
   start: number;
