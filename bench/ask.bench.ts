@@ -137,8 +137,8 @@ console.log(tokenAccounting());
 
 /** Tokens a pass over the 20 candidates computes: real ones, padded to one batch, and in batches by length. */
 function tokenAccounting(): string {
-  const { special, maxSequenceLength } = fp32Reader.tokenizer;
-  const options = { ...special, maxSequenceLength, maxQuestionTokens: 64 };
+  const { pairLayout, maxSequenceLength } = fp32Reader.tokenizer;
+  const options = { layout: pairLayout, maxSequenceLength, maxQuestionTokens: 64 };
   let real = 0;
   let oneBatch = 0;
   let planned = 0;

@@ -1,4 +1,5 @@
 import type { RowLayout } from './select.js';
+import { layoutLength, type LayoutPart, type PairLayout } from './tokenizers/tokenizer.js';
 
 export interface BatchTensors {
   inputIds: BigInt64Array;
@@ -10,9 +11,8 @@ export interface BatchTensors {
 }
 
 export interface AssembleOptions {
-  cls: number;
-  sep: number;
-  pad: number;
+  /** Where the special tokens go around the question and the sentence, from the tokenizer. */
+  layout: PairLayout;
   maxSequenceLength: number;
   /** Long questions are cut so that the sentence, where the answer lies, keeps its room. */
   maxQuestionTokens: number;
@@ -26,39 +26,51 @@ export interface BatchRow {
 
 /** Tokens a row takes once assembled: the question cut to its maximum, the sentence to what room is left. */
 export function rowLength(questionLength: number, contextLength: number, options: AssembleOptions): number {
+  const specials = layoutLength(options.layout);
   const kept = Math.min(questionLength, options.maxQuestionTokens);
-  return kept + Math.min(contextLength, Math.max(0, options.maxSequenceLength - kept - 3)) + 3;
+  return kept + Math.min(contextLength, Math.max(0, options.maxSequenceLength - kept - specials)) + specials;
 }
 
 /**
- * `[CLS] question [SEP] sentence [SEP]` for every row, padded to the longest, written straight into the
- * typed arrays onnxruntime takes, so no per-token objects are allocated.
+ * The layout's special tokens around question and sentence for every row (`[CLS] q [SEP] c [SEP]`,
+ * `<s> q </s></s> c </s>`, ...), padded to the longest, written straight into the typed arrays onnxruntime
+ * takes, so no per-token objects are allocated. Token types are zeros when the tokenizer gives none.
  */
 export function assembleBatch(rows: readonly BatchRow[], options: AssembleOptions): BatchTensors {
+  const { layout } = options;
+  const specials = layoutLength(layout);
   const shaped = rows.map(({ question, context }) => {
     const kept = question.slice(0, options.maxQuestionTokens);
-    const room = Math.max(0, options.maxSequenceLength - kept.length - 3);
+    const room = Math.max(0, options.maxSequenceLength - kept.length - specials);
     return { question: kept, context: context.length > room ? context.slice(0, room) : context };
   });
-  const sequenceLength = Math.max(0, ...shaped.map((r) => r.question.length + r.context.length + 3));
+  const sequenceLength = Math.max(0, ...shaped.map((r) => r.question.length + r.context.length + specials));
   const batchSize = rows.length;
-  const inputIds = new BigInt64Array(batchSize * sequenceLength).fill(BigInt(options.pad));
+  const inputIds = new BigInt64Array(batchSize * sequenceLength).fill(BigInt(layout.padId));
   const attentionMask = new BigInt64Array(batchSize * sequenceLength);
   const tokenTypeIds = new BigInt64Array(batchSize * sequenceLength);
-  const cls = BigInt(options.cls);
-  const sep = BigInt(options.sep);
+  const types = layout.tokenTypeIds;
+  const writePart = (part: LayoutPart, at: number): number => {
+    for (let i = 0; i < part.ids.length; i++) {
+      inputIds[at + i] = BigInt(part.ids[i]);
+      if (types) tokenTypeIds[at + i] = BigInt(part.typeIds[i]);
+    }
+    return at + part.ids.length;
+  };
+  const writeText = (ids: readonly number[], typeId: number, at: number): number => {
+    for (let i = 0; i < ids.length; i++) inputIds[at + i] = BigInt(ids[i]);
+    if (types && typeId !== 0) tokenTypeIds.fill(BigInt(typeId), at, at + ids.length);
+    return at + ids.length;
+  };
   const layouts: RowLayout[] = shaped.map(({ question, context }, row) => {
     const base = row * sequenceLength;
-    const contextStart = question.length + 2;
-    const end = contextStart + context.length;
-    inputIds[base] = cls;
-    for (let i = 0; i < question.length; i++) inputIds[base + 1 + i] = BigInt(question[i]);
-    inputIds[base + question.length + 1] = sep;
-    for (let i = 0; i < context.length; i++) inputIds[base + contextStart + i] = BigInt(context[i]);
-    inputIds[base + end] = sep;
-    tokenTypeIds.fill(1n, base + contextStart, base + end + 1);
-    attentionMask.fill(1n, base, base + end + 1);
-    return { contextStart, contextLength: context.length };
+    let at = writePart(layout.beforeQuestion, base);
+    at = writeText(question, layout.questionTypeId, at);
+    const contextStart = writePart(layout.betweenTexts, at);
+    at = writeText(context, layout.contextTypeId, contextStart);
+    const end = writePart(layout.afterContext, at);
+    attentionMask.fill(1n, base, end);
+    return { contextStart: contextStart - base, contextLength: context.length };
   });
   return { inputIds, attentionMask, tokenTypeIds, batchSize, sequenceLength, rows: layouts };
 }

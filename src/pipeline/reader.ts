@@ -5,8 +5,8 @@ import { planBatches } from './batch-plan.js';
 import { QaSession } from './infer.js';
 import { openModelDir, type ModelDir, type ModelVariant } from './model-dir.js';
 import { bestSpan } from './select.js';
-import type { TokenizedText } from './tokenizers/tokenizer.js';
-import { WordPieceTokenizer } from './tokenizers/wordpiece-tokenizer.js';
+import { loadTokenizer } from './tokenizers/load-tokenizer.js';
+import type { TokenizedText, Tokenizer } from './tokenizers/tokenizer.js';
 
 export interface ReaderOptions {
   variant?: ModelVariant;
@@ -44,7 +44,7 @@ type ReadRow = { question: TokenizedText; sentence: TokenizedText };
 export class QaReader {
   private constructor(
     readonly model: ModelDir,
-    readonly tokenizer: WordPieceTokenizer,
+    readonly tokenizer: Tokenizer,
     private readonly session: QaSession,
     /** Identifies weights and tokenizer; cached answers of another model are never reused. */
     readonly fingerprint: string,
@@ -56,7 +56,7 @@ export class QaReader {
   static async load(dir: string, options: ReaderOptions = {}): Promise<QaReader> {
     const model = await openModelDir(dir, options.variant ?? 'fp32');
     const [tokenizer, session, onnxInfo] = await Promise.all([
-      WordPieceTokenizer.fromModelDir(model.path),
+      loadTokenizer(model.path),
       QaSession.load(model, { intraOpThreads: options.intraOpThreads ?? 0 }),
       stat(model.onnxPath),
     ]);
@@ -91,8 +91,8 @@ export class QaReader {
   }
 
   private assembleOptions(): AssembleOptions {
-    const { special, maxSequenceLength } = this.tokenizer;
-    return { ...special, maxSequenceLength, maxQuestionTokens: this.maxQuestionTokens };
+    const { pairLayout, maxSequenceLength } = this.tokenizer;
+    return { layout: pairLayout, maxSequenceLength, maxQuestionTokens: this.maxQuestionTokens };
   }
 
   /** One batched inference over the rows, padded to the longest. */
