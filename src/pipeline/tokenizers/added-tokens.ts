@@ -1,5 +1,8 @@
 import type { AddedToken } from './tokenizer-files.js';
 
+export type TextCallback = (start: number, end: number, section: number) => void;
+export type TokenCallback = (id: number, start: number, end: number, section: number) => void;
+
 /**
  * Finds added tokens the way transformers.js's DictionarySplitter does: left to right, the longest token starting
  * at each position. Alternatives are tried in order, so longest first does that.
@@ -27,31 +30,33 @@ export class AddedTokenMatcher {
   /**
    * Calls onText for each stretch between added tokens (possibly empty) and onToken for each added token, in
    * order. A token with lstrip (rstrip) trims the whitespace ending (starting) the stretch before (after) it, as
-   * transformers.js does.
+   * transformers.js does. `section` numbers tokens and non-empty stretches as transformers.js's sections.
    */
-  split(text: string, onText: (start: number, end: number) => void, onToken: (id: number, start: number, end: number) => void): void {
+  split(text: string, onText: TextCallback, onToken: TokenCallback): void {
     this.pattern.lastIndex = 0;
+    let section = 0;
+    let textStart = 0;
     if (!this.strips) {
-      let textStart = 0;
       for (let match; (match = this.pattern.exec(text)); ) {
-        onText(textStart, match.index);
+        if (match.index > textStart) onText(textStart, match.index, section++);
         textStart = match.index + match[0].length;
-        onToken(this.tokens.get(match[0])!.id, match.index, textStart);
+        onToken(this.tokens.get(match[0])!.id, match.index, textStart, section++);
       }
-      onText(textStart, text.length);
+      if (textStart < text.length) onText(textStart, text.length, section);
       return;
     }
     const matches: { token: AddedToken; start: number; end: number }[] = [];
     for (let match; (match = this.pattern.exec(text)); ) {
       matches.push({ token: this.tokens.get(match[0])!, start: match.index, end: match.index + match[0].length });
     }
-    let textStart = 0;
+    let untrimmedStart = 0;
     for (const [i, { token, start, end }] of matches.entries()) {
-      onText(textStart, token.lstrip ? Math.max(textStart, trimmedEnd(text, textStart, start)) : start);
-      onToken(token.id, start, end);
+      if (start > untrimmedStart) onText(textStart, token.lstrip ? Math.max(textStart, trimmedEnd(text, textStart, start)) : start, section++);
+      onToken(token.id, start, end, section++);
+      untrimmedStart = end;
       textStart = token.rstrip ? trimmedStart(text, end, matches[i + 1]?.start ?? text.length) : end;
     }
-    onText(textStart, text.length);
+    if (untrimmedStart < text.length) onText(textStart, text.length, section);
   }
 
   /** The token a whole stretch of text is, when it is exactly one (transformers.js looks stretches up whole). */
@@ -61,14 +66,9 @@ export class AddedTokenMatcher {
 }
 
 /** Calls onText/onToken as AddedTokenMatcher.split does; without a matcher the whole text is one stretch. */
-export function forEachPart(
-  text: string,
-  matcher: AddedTokenMatcher | null,
-  onText: (start: number, end: number) => void,
-  onToken: (id: number, start: number, end: number) => void,
-): void {
+export function forEachPart(text: string, matcher: AddedTokenMatcher | null, onText: TextCallback, onToken: TokenCallback): void {
   if (matcher) matcher.split(text, onText, onToken);
-  else onText(0, text.length);
+  else if (text.length > 0) onText(0, text.length, 0);
 }
 
 const TRIMMED = /\s/;

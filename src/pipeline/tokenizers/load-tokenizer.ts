@@ -1,4 +1,5 @@
 import { failIn, isObject, readTokenizerFiles, typeOf } from './tokenizer-files.js';
+import { SubwordTokenizer } from './subword-tokenizer.js';
 import type { Tokenizer } from './tokenizer.js';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 
@@ -14,7 +15,10 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   switch (model.type) {
     case 'WordPiece':
       return WordPieceTokenizer.fromFiles(files);
+    case 'BPE':
+    case 'Unigram':
+      return SubwordTokenizer.fromFiles(files);
     default:
-      return fail(`model type ${typeOf(model)} is not supported (WordPiece)`);
+      return fail(`model type ${typeOf(model)} is not supported (WordPiece, BPE, Unigram)`);
   }
 }
