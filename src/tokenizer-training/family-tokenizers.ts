@@ -10,8 +10,8 @@
  * - albert: Unigram, lowercasing and accent-stripping normalizers, WhitespaceSplit + Metaspace, remove_space;
  * - deberta-v3: Unigram, Strip + Precompiled normalizer, Metaspace, `[CLS] A [SEP] B [SEP]` with type ids 0/1.
  *
- * A Precompiled normalizer's charsmap is left empty: building SentencePiece's compiled trie is out of reach, and
- * transformers.js (the reference here) applies NFKC whatever the charsmap says.
+ * A Precompiled normalizer's charsmap is a valid one that maps nothing (SentencePiece's real tables cannot be
+ * fetched here); transformers.js, the reference, applies NFKC whatever the charsmap says.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -172,7 +172,16 @@ interface UnigramFamily {
   config: Json;
 }
 
-const precompiled = { type: 'Precompiled', precompiled_charsmap: '' };
+/**
+ * A precompiled charsmap mapping nothing: a little-endian trie size, then a double-array trie of 256 empty units
+ * (one per byte a lookup can step to from the root, so no lookup runs off its end), then no normalized strings.
+ */
+const EMPTY_CHARSMAP = (() => {
+  const bytes = Buffer.alloc(4 + 256 * 4);
+  bytes.writeUInt32LE(256 * 4, 0);
+  return bytes.toString('base64');
+})();
+const precompiled = { type: 'Precompiled', precompiled_charsmap: EMPTY_CHARSMAP };
 const collapseSpaces = { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' };
 const metaspace = { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'always', split: true };
 

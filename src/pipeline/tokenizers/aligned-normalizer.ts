@@ -30,9 +30,10 @@ const WAVE_DASH = '\uFF5E';
 const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 /**
  * A char that composes with the one before it under NFC/NFKC, so it is normalized together with it: combining
- * marks, Hangul medial and final jamo, halfwidth (semi-)voiced sound marks.
+ * marks, Hangul medial and final jamo, halfwidth (semi-)voiced sound marks. Nothing composes with whitespace.
  */
 const JOINS_PREVIOUS = /[\p{M}\u1160-\u11FF\uD7B0-\uD7FF\uFF9E\uFF9F]/u;
+const WHITESPACE_CHAR = /\s/;
 const MAX_CACHED_CLUSTERS = 65_536;
 
 /** The normalizer a tokenizer.json describes (null for none), with remove_space / do_lowercase_and_remove_accent first. */
@@ -168,9 +169,11 @@ function localStep(f: (text: string) => string, kind: 'unicode' | 'lowercase'): 
         // Unicode forms leave printable ASCII alone; lowercasing it maps unit to unit.
         return kind === 'unicode' ? input : { ...input, text };
       }
+      // Lowercasing a sigma alone gives σ where the whole word gives final ς: same length, so the same alignment.
+      const comparable = kind === 'lowercase' ? (s: string) => s.replaceAll('ς', 'σ') : (s: string) => s;
       for (const split of [splitClusters, splitWords]) {
         const pieces = split(input.text);
-        if (pieces.map(([s, e]) => cached(input.text.slice(s, e))).join('') !== text) continue;
+        if (comparable(pieces.map(([s, e]) => cached(input.text.slice(s, e))).join('')) !== comparable(text)) continue;
         const builder = new AlignedBuilder();
         for (const [s, e] of pieces) builder.push(cached(input.text.slice(s, e)).length, sourceStart(input, s), sourceEnd(input, e - 1));
         return builder.build(text);
@@ -184,7 +187,8 @@ function splitClusters(text: string): [number, number][] {
   const pieces: [number, number][] = [];
   for (let i = 0; i < text.length; ) {
     const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
-    if (pieces.length > 0 && JOINS_PREVIOUS.test(text.slice(i, i + width))) pieces[pieces.length - 1][1] = i + width;
+    const previous = pieces.at(-1);
+    if (previous && !WHITESPACE_CHAR.test(text[previous[0]]) && JOINS_PREVIOUS.test(text.slice(i, i + width))) previous[1] = i + width;
     else pieces.push([i, i + width]);
     i += width;
   }
