@@ -57,7 +57,7 @@ function writeVariant(name: Variant): string {
 
 beforeAll(async () => {
   root = temporaryDir('kgqa-tokenize-');
-  sentences = await cord19Sentences();
+  sentences = cord19Sentences();
   for (const variant of VARIANTS) {
     const dir = writeVariant(variant);
     // The library needs tokenizer.json: the vocab-txt variant is held to the same files' tokenizer.json.

@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cord19Sentences, transformersJsTokenizer } from '../bench/tokenize.bench.js';
+import { cord19Sentences, transformersJsTokenizer } from './support/tokenizer-fixtures.js';
 import { assembleBatch } from '../src/pipeline/assemble.js';
 import { BYTE_CHARS } from '../src/pipeline/tokenizers/byte-level.js';
 import { loadTokenizer } from '../src/pipeline/tokenizers/load-tokenizer.js';
@@ -80,7 +80,7 @@ const library = new Map<string, LibraryTokenizer>();
 
 beforeAll(async () => {
   root = temporaryDir('kgqa-tokenizers-');
-  sentences = await cord19Sentences();
+  sentences = cord19Sentences();
   for (const family of new Set(CASES.map((c) => c.family))) writeTokenizerFolder(family, join(root, 'families', family), sentences);
   for (const c of CASES) {
     const dir = join(root, 'cases', c.name.replace(/\W+/g, '-'));
