@@ -93,6 +93,9 @@ function casedVocab(texts: readonly string[]): string[] {
 
 // ---- Byte-level BPE (RoBERTa) ----
 
+const ROBERTA_SPECIALS = { bos_token: '<s>', eos_token: '</s>', sep_token: '</s>', cls_token: '<s>', unk_token: '<unk>', pad_token: '<pad>' };
+const ROBERTA_MASK = { content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false };
+
 function robertaFolder(texts: readonly string[], mergeCount: number): TokenizerFolder {
   const specials = ['<s>', '<pad>', '</s>', '<unk>'];
   const merges = trainByteLevelBpe(texts, mergeCount);
@@ -105,10 +108,7 @@ function robertaFolder(texts: readonly string[], mergeCount: number): TokenizerF
     addedToken('<mask>', mask, { lstrip: true }),
   ];
   return {
-    tokenizer: {
-      version: '1.0',
-      truncation: null,
-      padding: null,
+    tokenizer: savedTokenizer({
       added_tokens: addedTokens,
       normalizer: null,
       pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
@@ -126,30 +126,17 @@ function robertaFolder(texts: readonly string[], mergeCount: number): TokenizerF
         vocab: Object.fromEntries(vocab),
         merges: merges.map(([a, b]) => `${a} ${b}`),
       },
-    },
+    }),
     config: {
       tokenizer_class: 'RobertaTokenizer',
       add_prefix_space: false,
       errors: 'replace',
       trim_offsets: true,
       model_max_length: 512,
-      bos_token: '<s>',
-      eos_token: '</s>',
-      sep_token: '</s>',
-      cls_token: '<s>',
-      unk_token: '<unk>',
-      pad_token: '<pad>',
-      mask_token: { content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false, __type: 'AddedToken' },
+      ...ROBERTA_SPECIALS,
+      mask_token: { ...ROBERTA_MASK, __type: 'AddedToken' },
     },
-    specialTokensMap: {
-      bos_token: '<s>',
-      eos_token: '</s>',
-      sep_token: '</s>',
-      cls_token: '<s>',
-      unk_token: '<unk>',
-      pad_token: '<pad>',
-      mask_token: { content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false },
-    },
+    specialTokensMap: { ...ROBERTA_SPECIALS, mask_token: ROBERTA_MASK },
   };
 }
 
@@ -278,10 +265,7 @@ function unigramFolder(family: UnigramFamily, texts: readonly string[], vocabSiz
   const { cls, sep, pairTypeId: b } = family;
   const mask = { content: family.mask, single_word: false, lstrip: true, rstrip: false, normalized: false };
   return {
-    tokenizer: {
-      version: '1.0',
-      truncation: null,
-      padding: null,
+    tokenizer: savedTokenizer({
       added_tokens: addedTokens,
       normalizer: family.normalizer,
       pre_tokenizer: family.preTokenizer,
@@ -293,10 +277,15 @@ function unigramFolder(family: UnigramFamily, texts: readonly string[], vocabSiz
       },
       decoder: { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'always', split: true },
       model: { type: 'Unigram', unk_id: idOf(family.unk), vocab: pieces, byte_fallback: false },
-    },
+    }),
     config: { ...family.config, model_max_length: 512, mask_token: { ...mask, __type: 'AddedToken' } },
     specialTokensMap: { ...Object.fromEntries(Object.entries(family.config).filter(([key]) => key.endsWith('_token'))), mask_token: mask },
   };
+}
+
+/** tokenizer.json as the tokenizers library saves it: no truncation or padding, then the pipeline. */
+function savedTokenizer(pipeline: Json): Json {
+  return { version: '1.0', truncation: null, padding: null, ...pipeline };
 }
 
 function addedToken(content: string, id: number, flags: { lstrip?: boolean; normalized?: boolean } = {}): Json {
