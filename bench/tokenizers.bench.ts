@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTokenizer } from '../src/pipeline/tokenizers/load-tokenizer.js';
-import { TOKENIZER_FAMILIES, writeTokenizerFolder } from '../src/tokenizer-training/family-tokenizers.js';
+import { TOKENIZER_FAMILIES, writeTokenizerFolder } from '../src/model-generator/tokenizer-training/family-tokenizers.js';
 import { cord19Sentences, transformersJsTokenizer } from '../test/support/tokenizer-fixtures.js';
 import { compare } from './support/tokenizers.js';
 

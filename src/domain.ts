@@ -54,7 +54,7 @@ export interface EdgeRecord extends EdgeKey {
   years: number[];
 }
 
-/** A sentence's WordPiece ids and their character offsets, tagged with the tokenizer that made them. */
+/** A sentence's token ids and their character offsets, tagged with the tokenizer that made them. */
 export interface SentenceTokens {
   fingerprint: string;
   ids: number[];

@@ -12,7 +12,7 @@ import { assembleBatch } from '../src/pipeline/assemble.js';
 import { BYTE_CHARS } from '../src/pipeline/tokenizers/byte-level.js';
 import { loadTokenizer } from '../src/pipeline/tokenizers/load-tokenizer.js';
 import type { TokenizedText, Tokenizer } from '../src/pipeline/tokenizers/tokenizer.js';
-import { writeTokenizerFolder, type TokenizerFamily } from '../src/tokenizer-training/family-tokenizers.js';
+import { writeTokenizerFolder, type TokenizerFamily } from '../src/model-generator/tokenizer-training/family-tokenizers.js';
 import { temporaryDir } from './support/cli.js';
 import { fuzzStrings, TRICKY_STRINGS } from './support/tricky-strings.js';
 

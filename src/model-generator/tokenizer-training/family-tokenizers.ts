@@ -15,9 +15,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../model/tokenizer-files.js';
-import { createNormalizer } from '../pipeline/tokenizers/aligned-normalizer.js';
-import { BYTE_CHARS } from '../pipeline/tokenizers/byte-level.js';
+import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../tokenizer-files.js';
+import { createNormalizer } from '../../pipeline/tokenizers/aligned-normalizer.js';
+import { BYTE_CHARS } from '../../pipeline/tokenizers/byte-level.js';
 import { trainByteLevelBpe } from './bpe-trainer.js';
 import { trainUnigram } from './unigram-trainer.js';
 

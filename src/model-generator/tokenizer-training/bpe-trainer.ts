@@ -3,7 +3,7 @@
  * GPT-2 split and byte-encoded, then the most frequent adjacent pair (ties: the smaller pair) is merged, again
  * and again. Deterministic: the same texts give the same merges.
  */
-import { byteLevelChars, GPT2_SPLIT } from '../pipeline/tokenizers/byte-level.js';
+import { byteLevelChars, GPT2_SPLIT } from '../../pipeline/tokenizers/byte-level.js';
 
 interface Word {
   symbols: string[];

@@ -3,7 +3,7 @@
  * rounds of Viterbi segmentation (with the production Unigram model) that keep the pieces used most and score
  * each piece by the log of its share of uses. Every char seen stays a piece. Deterministic.
  */
-import { UnigramModel } from '../pipeline/tokenizers/unigram.js';
+import { UnigramModel } from '../../pipeline/tokenizers/unigram.js';
 
 export interface UnigramTraining {
   /** Pieces wanted, characters included. */
