@@ -2,12 +2,12 @@
  * Import rules, checked by `npm run check:layers` (and by .ci/run before the tests).
  *
  * Layers run one way; a layer imports only the layers below it (README, Layout):
- *   cli → server → resolvers → ingest → pipeline → graph → store → text → domain (src/*.ts: domain, paths, deadline)
+ *   cli → server → resolvers → ingest → pipeline → graph → store → text → hub → domain (src/*.ts: domain, paths, deadline)
  * src/model-generator/ is a tool for tests, benchmarks and `npm start` (random-weight models): no layer imports it.
  * Tests and benchmarks may import any of src/; what they share lives in test/support/, and no test imports bench/.
  */
-const LAYERS = ['cli', 'server', 'resolvers', 'ingest', 'pipeline', 'graph', 'store', 'text'];
-const ORDER = 'layers run cli → server → resolvers → ingest → pipeline → graph → store → text → domain (src/*.ts); never import back up';
+const LAYERS = ['cli', 'server', 'resolvers', 'ingest', 'pipeline', 'graph', 'store', 'text', 'hub'];
+const ORDER = 'layers run cli → server → resolvers → ingest → pipeline → graph → store → text → hub → domain (src/*.ts); never import back up';
 
 /** One rule per layer: nothing it imports may sit above it. */
 const upward = LAYERS.slice(1).map((layer, index) => ({

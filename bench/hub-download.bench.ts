@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { resolveModel } from '../src/hub/resolve-model.js';
-import { formatBytes } from '../src/model/write-model-dir.js';
+import { formatBytes } from '../src/format-bytes.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { MockHub } from '../test/support/mock-hub.js';
 import { benchModelDir } from './support/models.js';

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { PRESET_NAMES, isPresetName, parameterCount, PRESETS } from '../src/model-generator/presets.js';
-import { DEFAULT_SEED, formatBytes, writeModelDir } from '../src/model-generator/write-model-dir.js';
+import { formatBytes } from '../src/format-bytes.js';
+import { DEFAULT_SEED, writeModelDir } from '../src/model-generator/write-model-dir.js';
 
 const USAGE = `usage: generate-model --preset ${PRESET_NAMES.join('|')} --out DIR [--seed N] [--quantized]
 

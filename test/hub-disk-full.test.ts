@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HubError } from '../src/hub/hub-error.js';
-import { formatBytes } from '../src/model/write-model-dir.js';
+import { formatBytes } from '../src/format-bytes.js';
 import { resolveModel } from '../src/hub/resolve-model.js';
 import { generatedRepo, hubSettings } from './support/hub-repos.js';
 import { MockHub } from './support/mock-hub.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terminalProgress, type DownloadProgress } from '../src/hub/download-progress.js';
 import { HubError } from '../src/hub/hub-error.js';
 import { resolveModel, type ResolveModelOptions } from '../src/hub/resolve-model.js';
-import { formatBytes } from '../src/model/write-model-dir.js';
+import { formatBytes } from '../src/format-bytes.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { generatedRepo, hubSettings, pytorchOnlyRepo, rootOnnxRepo } from './support/hub-repos.js';
 import { MockHub } from './support/mock-hub.js';

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { terminalProgress } from '../hub/download-progress.js';
+import { resolveModel } from '../hub/resolve-model.js';
 import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
 import { loadVocabulary } from '../ingest/vocabulary.js';
+import { formatBytes } from '../format-bytes.js';
 import { QaReader } from '../pipeline/reader.js';
 import { loadTokenizer } from '../pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../server/app.js';
@@ -56,7 +59,22 @@ function storeOptions(command: Command): Command {
       new Option('--store <url>', 'sqlite (embedded, in --data-dir), redis://host:port or redis+cluster://host:port,…').env('KGQA_STORE').default('sqlite'),
     )
     .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
-    .addOption(new Option('--model <dir>', 'QA model folder (config.json, tokenizer files, onnx/model*.onnx)').env('KGQA_MODEL'));
+    .addOption(
+      new Option('--model <dir|owner/name[@revision]>', 'QA model: a folder (config.json, tokenizer files, onnx/model*.onnx) or a Hugging Face Hub id').env(
+        'KGQA_MODEL',
+      ),
+    );
+}
+
+/** The folder of a --model value, downloading a Hub id into the Hugging Face cache when needed. */
+async function modelFolder(value: string, variant: 'fp32' | 'int8' = 'fp32'): Promise<string> {
+  const model = await resolveModel(value, { variant, progress: terminalProgress(`model ${value}`), notice: (line) => console.error(line) });
+  if (model.hub) {
+    const { commit, downloadedBytes, cacheOnly } = model.hub;
+    const source = downloadedBytes > 0 ? `downloaded ${formatBytes(downloadedBytes)}` : cacheOnly ? 'from the cache, offline' : 'cached';
+    console.error(`kgqa: model ${model.name} is commit ${commit.slice(0, 7)} (${source}): ${model.dir}`);
+  }
+  return model.dir;
 }
 
 async function loadLexicon(paths: string[]): Promise<ConceptLexicon | undefined> {
@@ -85,7 +103,7 @@ storeOptions(
     .argument('<paths...>', 'files or folders'),
 ).action(async (paths: string[], flags: StoreFlags) => {
   const lexicon = await loadLexicon(flags.vocabulary);
-  const tokenizer = flags.model ? await loadTokenizer(flags.model) : undefined;
+  const tokenizer = flags.model ? await loadTokenizer(await modelFolder(flags.model)) : undefined;
   const summary = await withStore(flags, (store) => ingestPaths(store, paths, { lexicon, tokenizer }));
   console.log(formatSummary(summary));
   if (summary.rejected.length > 0) process.exitCode = EXIT_REJECTED;
@@ -112,7 +130,7 @@ storeOptions(
   limitHeapGrowth();
   const lexicon = await loadLexicon(flags.vocabulary);
   const reader = flags.model
-    ? await QaReader.load(flags.model, { variant: flags.variant, intraOpThreads: flags.threads })
+    ? await QaReader.load(await modelFolder(flags.model, flags.variant), { variant: flags.variant, intraOpThreads: flags.threads })
     : undefined;
   // On Redis the answer cache is shared by every server of the corpus.
   const { store, answerCache } = await openStore({ url: flags.store, dataDir: flags.dataDir });

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_SEED, writeModelDir } from '../model/write-model-dir.js';
 import { HubError } from './hub-error.js';
 import { ONNX_CANDIDATES } from './model-files.js';
 import { resolveModel, type HubOrigin, type ResolveModelOptions } from './resolve-model.js';
@@ -14,7 +13,7 @@ import { resolveModel, type HubOrigin, type ResolveModelOptions } from './resolv
 export const DEFAULT_MODEL_ID = 'Xenova/distilbert-base-cased-distilled-squad';
 
 export interface DefaultModelOptions extends ResolveModelOptions {
-  /** Where the generated fallback lives (generated there when missing), e.g. .kgqa/models/tiny. */
+  /** The generated fallback's folder, e.g. .kgqa/models/tiny (`npm run model:tiny` makes it; the server never generates models). */
   fallbackDir: string;
   /** Default DEFAULT_MODEL_ID. */
   modelId?: string;
@@ -55,7 +54,7 @@ export async function resolveDefaultModel(options: DefaultModelOptions): Promise
     if (!canFallBack(error)) throw error;
     const onnxFile = ONNX_CANDIDATES[variant][0];
     if (!existsSync(join(options.fallbackDir, onnxFile)) || !existsSync(join(options.fallbackDir, 'config.json'))) {
-      writeModelDir({ preset: 'tiny', outDir: options.fallbackDir, seed: DEFAULT_SEED, quantized: true });
+      throw new Error(`${(error as Error).message}; and there is no generated fallback model in ${options.fallbackDir} (npm run model:tiny makes one)`);
     }
     return {
       dir: options.fallbackDir,

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { HubError } from './hub-error.js';
 import { networkReason, type FileLocation, type HubApi } from './hub-api.js';
-import { formatBytes } from '../model/write-model-dir.js';
+import { formatBytes } from '../format-bytes.js';
 
 export interface ExpectedContent {
   size: number;

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { formatBytes } from '../model/write-model-dir.js';
+import { formatBytes } from '../format-bytes.js';
 
 /** How a model download reports its bytes. */
 export interface DownloadProgress {

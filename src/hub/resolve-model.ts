@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatBytes } from '../model/write-model-dir.js';
+import { formatBytes } from '../format-bytes.js';
 import { downloadBlob } from './download-blob.js';
 import type { DownloadProgress } from './download-progress.js';
 import { COMMIT_SHA, RepoCache, withFileLock } from './hub-cache.js';

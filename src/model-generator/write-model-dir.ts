@@ -10,6 +10,7 @@ import { bertQaConfigJson } from './hf-config.js';
 import { DEFAULT_MATMUL_INT8_RANGE, type Int8Range } from './int8-quantization.js';
 import { writeOnnxModel } from './onnx-writer.js';
 import { PRESETS, parameterCount, type PresetName } from './presets.js';
+import { formatBytes } from '../format-bytes.js';
 import { bertUncasedVocab, specialTokensMapJson, tokenizerConfigJson, tokenizerJson, vocabTxt } from './tokenizer-files.js';
 
 export const DEFAULT_SEED = 42;
@@ -116,9 +117,3 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   };
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
-}

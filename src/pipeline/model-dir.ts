@@ -1,5 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export type ModelVariant = 'fp32' | 'int8';
 
@@ -43,7 +43,8 @@ export async function openModelDir(dir: string, variant: ModelVariant = 'fp32'):
   if (!(await exists(join(path, 'tokenizer.json'))) && !(await exists(join(path, 'vocab.txt')))) {
     throw new ModelLoadError(`model ${path}: needs tokenizer.json or vocab.txt`);
   }
-  const onnxPath = join(path, ONNX_FILES[variant]);
+  // optimum exports put the graph at the root rather than in onnx/.
+  const onnxPath = (await exists(join(path, ONNX_FILES[variant]))) ? join(path, ONNX_FILES[variant]) : join(path, basename(ONNX_FILES[variant]));
   if (!(await exists(onnxPath))) {
     throw new ModelLoadError(`model ${path}: ${ONNX_FILES[variant]} is missing (the ${variant} weights)`);
   }

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { writeModelDir } from '../../src/model/write-model-dir.js';
+import { writeModelDir } from '../../src/model-generator/write-model-dir.js';
 import type { HubSettings } from '../../src/hub/hub-settings.js';
 import { temporaryDir } from './cli.js';
 import type { MockHub } from './mock-hub.js';
