@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID, resolveDefaultModel } from '../src/hub/default-model.js';
+import { writeModelDir } from '../src/model-generator/write-model-dir.js';
 import { openModelDir } from '../src/pipeline/model-dir.js';
 import { temporaryDir } from './support/cli.js';
 import { generatedRepo, hubSettings, pretendTrainedRepo, unreachableUrl } from './support/hub-repos.js';
@@ -42,13 +43,15 @@ describe('the model npm start answers with', () => {
     const url = await unreachableUrl();
     const settings = hubSettings({ url });
     const fallbackDir = join(temporaryDir(), 'tiny');
+    await expect(resolveDefaultModel({ settings, fallbackDir })).rejects.toThrow(/no generated fallback model in .*npm run model:tiny makes one/);
+    writeModelDir({ preset: 'tiny', outDir: fallbackDir, seed: 42 });
     const model = await resolveDefaultModel({ settings, fallbackDir });
     expect(model).toMatchObject({ dir: fallbackDir, name: fallbackDir, onnxFile: 'onnx/model.onnx', meaningful: false });
     expect(model.hub).toBeUndefined();
     expect(model.fallbackReason).toMatch(
       new RegExp(`^model ${DEFAULT_MODEL_ID}: cannot reach ${url} \\(.*ECONNREFUSED.*\\) and no complete copy is cached in ${settings.cacheDir}$`),
     );
-    // Generated on first use; the reader's own description carries today's warning.
+    // The reader's own description carries today's warning.
     const dir = await openModelDir(model.dir);
     expect(dir.generated).toBe(true);
     expect(dir.description).toMatch(/random weights .*NOT meaningful/);
