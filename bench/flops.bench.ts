@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { PRESETS, type BertQaShape } from '../src/model-generator/presets.js';
+import { PRESETS, type QaModelShape } from '../src/model-generator/presets.js';
 import { openModelDir } from '../src/pipeline/model-dir.js';
 import { writeMatMulModel } from './support/matmul-model.js';
 import { benchModelDir } from './support/models.js';
@@ -34,7 +34,7 @@ const [batch, tokens, n] = [Number(args.batch), Number(args.tokens), Number(args
 const modelDir = benchModelDir(args, 'distilbert-base');
 
 /** Matmul FLOPs of one sequence: per layer 2·(4·S·H² + 2·S²·H + 2·S·H·I) (projections, attention, FFN), plus the QA head. */
-function bertQaFlops(shape: BertQaShape, sequenceLength: number): number {
+function bertQaFlops(shape: QaModelShape, sequenceLength: number): number {
   const { hiddenSize: H, intermediateSize: I, numHiddenLayers: L } = shape;
   const S = sequenceLength;
   return L * 2 * (4 * S * H * H + 2 * S * S * H + 2 * S * H * I) + 2 * S * H * 2;

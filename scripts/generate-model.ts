@@ -1,22 +1,41 @@
 /**
- * Generates a BERT question-answering model directory with seeded random
- * weights (no pretrained weights can be downloaded here).
+ * Generates a question-answering model directory of any supported family with seeded random weights (no
+ * pretrained weights can be downloaded here).
  *
- *   node dist/scripts/generate-model.js --preset tiny|distilbert-base|bert-base|bert-large \
- *     --out DIR [--seed N] [--quantized]
+ *   node dist/scripts/generate-model.js --preset <family>-<size> --out DIR [--seed N] [--quantized] [--texts PATH]...
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PRESET_NAMES, isPresetName, parameterCount, PRESETS } from '../src/model-generator/presets.js';
+import { listInputFiles, readDocumentFile } from '../src/ingest/read-files.js';
+import { splitDocument } from '../src/ingest/prepare-article.js';
+import { PRESET_NAMES, presetNamed, parameterCount, PRESETS } from '../src/model-generator/presets.js';
 import { formatBytes } from '../src/format-bytes.js';
 import { DEFAULT_SEED, writeModelDir } from '../src/model-generator/write-model-dir.js';
 
-const USAGE = `usage: generate-model --preset ${PRESET_NAMES.join('|')} --out DIR [--seed N] [--quantized]
+// The repository's seed corpus, wherever the command runs from (this file is dist/scripts/generate-model.js).
+const DEFAULT_TEXTS = fileURLToPath(new URL('../../seed/corpus', import.meta.url));
 
-Writes DIR/config.json, vocab.txt, tokenizer.json, tokenizer_config.json,
-special_tokens_map.json and onnx/model.onnx (plus onnx/model_quantized.onnx with
---quantized). Weights are random (seed ${DEFAULT_SEED} unless --seed): answers are not meaningful.`;
+const USAGE = `usage: generate-model --preset PRESET --out DIR [--seed N] [--quantized] [--texts PATH]...
 
-function main(argv: string[]): number {
+PRESET: ${PRESET_NAMES.join(', ')} (tiny = bert-tiny).
+Writes DIR/config.json, the family's tokenizer files (tokenizer.json, tokenizer_config.json,
+special_tokens_map.json, vocab.txt for WordPiece) and onnx/model.onnx (plus onnx/model_quantized.onnx
+with --quantized). Tokenizers other than BERT's and ELECTRA's learn their vocabulary from the sentences of
+--texts (files or folders kgqa ingest reads; default the seed corpus). Weights are random (seed
+${DEFAULT_SEED} unless --seed): answers are not meaningful.`;
+
+/** Every sentence of the documents under `paths`. */
+async function sentencesOf(paths: string[]): Promise<string[]> {
+  const sentences: string[] = [];
+  for (const file of await listInputFiles(paths)) {
+    for (const result of await readDocumentFile(file)) {
+      if ('document' in result) sentences.push(...splitDocument(result.document).sentences.map((s) => s.text));
+    }
+  }
+  return sentences;
+}
+
+async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -26,6 +45,7 @@ function main(argv: string[]): number {
         out: { type: 'string' },
         seed: { type: 'string' },
         quantized: { type: 'boolean', default: false },
+        texts: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -38,7 +58,8 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
-  if (!args.preset || !isPresetName(args.preset)) return usageError(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
+  const preset = args.preset ? presetNamed(args.preset) : null;
+  if (!preset) return usageError(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   if (!args.out) return usageError('--out DIR is required');
   let seed = DEFAULT_SEED;
   if (args.seed !== undefined) {
@@ -48,20 +69,15 @@ function main(argv: string[]): number {
     }
   }
 
-  const shape = PRESETS[args.preset];
+  const shape = PRESETS[preset];
   console.error(
-    `generating ${args.preset} (hidden ${shape.hiddenSize}, ${shape.numHiddenLayers} layers, ` +
+    `generating ${preset} (${shape.family}, hidden ${shape.hiddenSize}, ${shape.numHiddenLayers} layers, ` +
       `${(parameterCount(shape) / 1e6).toFixed(1)}M parameters), seed ${seed} -> ${args.out}`,
   );
   let result;
   try {
-    result = writeModelDir({
-      preset: args.preset,
-      outDir: args.out,
-      seed,
-      quantized: args.quantized,
-      log: (line) => console.error(`  ${line}`),
-    });
+    const texts = await sentencesOf(args.texts ?? [DEFAULT_TEXTS]);
+    result = writeModelDir({ preset, outDir: args.out, seed, quantized: args.quantized, texts, log: (line) => console.error(`  ${line}`) });
   } catch (err) {
     console.error(`generate-model: ${(err as Error).message}`);
     return 1;
@@ -76,4 +92,4 @@ function usageError(message: string): number {
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

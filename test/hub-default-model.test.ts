@@ -44,7 +44,7 @@ describe('the model npm start answers with', () => {
     const settings = hubSettings({ url });
     const fallbackDir = join(temporaryDir(), 'tiny');
     await expect(resolveDefaultModel({ settings, fallbackDir })).rejects.toThrow(/no generated fallback model in .*npm run model:tiny makes one/);
-    writeModelDir({ preset: 'tiny', outDir: fallbackDir, seed: 42 });
+    writeModelDir({ preset: 'bert-tiny', outDir: fallbackDir, seed: 42 });
     const model = await resolveDefaultModel({ settings, fallbackDir });
     expect(model).toMatchObject({ dir: fallbackDir, name: fallbackDir, onnxFile: 'onnx/model.onnx', meaningful: false });
     expect(model.hub).toBeUndefined();

@@ -14,7 +14,7 @@ let modelDir: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'kgqa-model-'));
   modelDir = join(root, 'tiny-qa');
-  writeModelDir({ preset: 'tiny', outDir: modelDir, seed: SEED, quantized: true });
+  writeModelDir({ preset: 'bert-tiny', outDir: modelDir, seed: SEED, quantized: true });
 });
 
 afterAll(() => {
@@ -158,8 +158,8 @@ describe('generated BERT QA model directory', () => {
   it('is deterministic: same seed gives identical bytes, another seed gives other weights', async () => {
     const again = join(root, 'tiny-again');
     const other = join(root, 'tiny-other');
-    writeModelDir({ preset: 'tiny', outDir: again, seed: SEED, quantized: true });
-    writeModelDir({ preset: 'tiny', outDir: other, seed: SEED + 1, quantized: true });
+    writeModelDir({ preset: 'bert-tiny', outDir: again, seed: SEED, quantized: true });
+    writeModelDir({ preset: 'bert-tiny', outDir: other, seed: SEED + 1, quantized: true });
     for (const file of [ONNX_FILES.fp32, ONNX_FILES.int8, 'config.json', 'tokenizer.json', 'vocab.txt']) {
       expect(readFileSync(join(again, file)).equals(readFileSync(join(modelDir, file))), file).toBe(true);
     }

@@ -30,6 +30,7 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'bert-uncased', family: 'bert-uncased', group: 'bert-uncased' },
+  { name: 'electra', family: 'electra', group: 'bert-uncased' },
   {
     name: 'bert-uncased with BertProcessing',
     family: 'bert-uncased',

@@ -1,21 +1,25 @@
 /** Model folders for the benchmarks: `--model DIR`, or `--preset NAME` generated once under /tmp. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPresetName, PRESET_NAMES, type PresetName } from '../../src/model-generator/presets.js';
+import { presetNamed, PRESET_NAMES } from '../../src/model-generator/presets.js';
 import { writeModelDir } from '../../src/model-generator/write-model-dir.js';
 import { ONNX_FILES } from '../../src/pipeline/model-dir.js';
+import { cord19Sentences } from '../../test/support/tokenizer-fixtures.js';
 
 export const BENCH_MODELS_DIR = '/tmp/kgqa-models';
 
-/** The model folder to use; a preset is generated (seed 42, with int8) into /tmp/kgqa-models/<preset> if missing. */
-export function benchModelDir(options: { model?: string; preset?: string }, fallback: PresetName): string {
+/**
+ * The model folder to use; a preset is generated (seed 42, with int8) into /tmp/kgqa-models/<preset> if missing,
+ * its tokenizer (where it learns one) learnt from the CORD-19 sample the benchmarks read.
+ */
+export function benchModelDir(options: { model?: string; preset?: string }, fallback: string): string {
   if (options.model) return options.model;
-  const preset = options.preset ?? fallback;
-  if (!isPresetName(preset)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
+  const preset = presetNamed(options.preset ?? fallback);
+  if (!preset) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   const dir = join(BENCH_MODELS_DIR, preset);
   if (!existsSync(join(dir, ONNX_FILES.int8))) {
     console.error(`generating ${preset} into ${dir} ...`);
-    writeModelDir({ preset, outDir: dir, seed: 42, quantized: true });
+    writeModelDir({ preset, outDir: dir, seed: 42, quantized: true, texts: cord19Sentences() });
   }
   return dir;
 }

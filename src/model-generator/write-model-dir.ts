@@ -1,17 +1,30 @@
 /**
  * Writes a complete Hugging Face / transformers.js model directory for a
- * generated (random-weight) BERT question-answering model.
+ * generated (random-weight) question-answering model of any family.
  */
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ONNX_FILES } from '../pipeline/model-dir.js';
-import { BERT_QA_OPSETS, buildBertQaGraph, type Int8MatMulStyle, type WeightFormat } from './bert-qa-graph.js';
-import { bertQaConfigJson } from './hf-config.js';
+import { QA_GRAPH_OPSETS } from './encoder-blocks.js';
+import type { Int8MatMulStyle, WeightFormat } from './graph-weights.js';
+import { qaConfigJson } from './hf-config.js';
 import { DEFAULT_MATMUL_INT8_RANGE, type Int8Range } from './int8-quantization.js';
 import { writeOnnxModel } from './onnx-writer.js';
-import { PRESETS, parameterCount, type PresetName } from './presets.js';
+import { PRESETS, parameterCount, type ModelFamily, type PresetName, type QaModelShape } from './presets.js';
+import { buildQaGraph } from './qa-graph.js';
 import { formatBytes } from '../format-bytes.js';
-import { bertUncasedVocab, specialTokensMapJson, tokenizerConfigJson, tokenizerJson, vocabTxt } from './tokenizer-files.js';
+import { FIXED_VOCABULARY_FAMILIES, writeTokenizerFolder, type TokenizerFamily } from './tokenizer-training/family-tokenizers.js';
+
+/** The tokenizer each family ships, as its most used QA checkpoints have it. */
+const TOKENIZER_OF: Record<ModelFamily, TokenizerFamily> = {
+  bert: 'bert-uncased',
+  distilbert: 'distilbert-cased',
+  roberta: 'roberta',
+  'xlm-roberta': 'xlm-roberta',
+  albert: 'albert',
+  electra: 'electra',
+  'deberta-v3': 'deberta-v3',
+};
 
 export const DEFAULT_SEED = 42;
 
@@ -28,6 +41,11 @@ export interface GenerateModelOptions {
   int8Range?: Int8Range;
   /** Progress lines, e.g. console.error. */
   log?: (line: string) => void;
+  /**
+   * Texts the tokenizer's vocabulary is learnt from (every family but BERT and ELECTRA, which ship
+   * bert-base-uncased's): the Hub's real vocabularies cannot be fetched here.
+   */
+  texts?: readonly string[];
 }
 
 export interface GeneratedFile {
@@ -40,6 +58,8 @@ export interface GeneratedFile {
 export interface GeneratedModel {
   dir: string;
   preset: PresetName;
+  /** The preset's shape, its vocabulary size raised to the tokenizer's. */
+  shape: QaModelShape;
   seed: number;
   parameters: number;
   files: GeneratedFile[];
@@ -52,7 +72,6 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`seed must be an integer in [0, 2^32): ${seed}`);
   }
-  const shape = PRESETS[preset];
   const log = options.log ?? (() => {});
   const started = performance.now();
   const files: GeneratedFile[] = [];
@@ -76,21 +95,21 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   const json = (file: string, value: object) => timed(file, (p) => writeFileSync(p, JSON.stringify(value, null, 2) + '\n'));
 
   mkdirSync(dirname(join(outDir, ONNX_FILES.fp32)), { recursive: true });
-  const vocab = bertUncasedVocab();
-  json('config.json', bertQaConfigJson(preset, shape, seed));
-  timed('vocab.txt', (p) => writeFileSync(p, vocabTxt(vocab)));
-  json('tokenizer.json', tokenizerJson(vocab));
-  json('tokenizer_config.json', tokenizerConfigJson());
-  json('special_tokens_map.json', specialTokensMapJson());
+  const shape = writeTokenizer(preset, outDir, options.texts, (file, seconds) => {
+    files.push({ file, bytes: statSync(join(outDir, file)).size, seconds });
+    log(`${file}: ${formatBytes(files.at(-1)!.bytes)}`);
+  });
+  const config = qaConfigJson(preset, shape, seed);
+  json('config.json', config);
 
   const writeGraph = (file: string, weights: WeightFormat) =>
     timed(file, (p) =>
-      writeOnnxModel(p, buildBertQaGraph({ shape, seed, weights }), {
+      writeOnnxModel(p, buildQaGraph({ shape, seed, weights }), {
         irVersion: 8,
-        opsetImports: BERT_QA_OPSETS,
+        opsetImports: QA_GRAPH_OPSETS,
         producerName: 'kgqa generate-model',
         producerVersion: '1',
-        docString: `BertForQuestionAnswering, preset ${preset}, RANDOM weights (seed ${seed}): answers are not meaningful.`,
+        docString: `${config.architectures[0]}, preset ${preset}, RANDOM weights (seed ${seed}): answers are not meaningful.`,
         metadata: { kgqa_generated: 'true', kgqa_seed: String(seed), kgqa_preset: preset, weights: weights.kind },
       }),
     );
@@ -110,6 +129,7 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   return {
     dir: outDir,
     preset,
+    shape,
     seed,
     parameters: parameterCount(shape),
     files,
@@ -117,3 +137,22 @@ export function writeModelDir(options: GenerateModelOptions): GeneratedModel {
   };
 }
 
+/**
+ * The family's tokenizer folder, and the preset's shape fitted to it: a vocabulary at least as large as the
+ * tokenizer's ids, and the padding id the model numbers positions from checked against the tokenizer's.
+ */
+function writeTokenizer(preset: PresetName, dir: string, texts: readonly string[] | undefined, written: (file: string, seconds: number) => void): QaModelShape {
+  const shape = PRESETS[preset];
+  const family = TOKENIZER_OF[shape.family];
+  if (!texts && !FIXED_VOCABULARY_FAMILIES.includes(family)) {
+    throw new Error(`preset ${preset}: its ${family} tokenizer learns its vocabulary from texts, and none were given`);
+  }
+  const started = performance.now();
+  const tokenizer = writeTokenizerFolder(family, dir, texts ?? []);
+  const seconds = (performance.now() - started) / 1000;
+  tokenizer.files.forEach((file, i) => written(file, i === 0 ? seconds : 0));
+  if (tokenizer.padId !== shape.padTokenId) {
+    throw new Error(`preset ${preset}: the ${family} tokenizer pads with id ${tokenizer.padId}, the model expects ${shape.padTokenId}`);
+  }
+  return { ...shape, vocabSize: Math.max(shape.vocabSize, tokenizer.vocabSize) };
+}

@@ -10,7 +10,7 @@ import type { MockHub } from './mock-hub.js';
 /** A tiny BERT QA model as Xenova/* repositories lay it out (onnx/model.onnx, onnx/model_quantized.onnx). */
 export function generatedRepo(seed: number): string {
   const dir = join(temporaryDir('kgqa-hub-repo-'), `tiny-${seed}`);
-  writeModelDir({ preset: 'tiny', outDir: dir, seed, quantized: true });
+  writeModelDir({ preset: 'bert-tiny', outDir: dir, seed, quantized: true });
   return dir;
 }
 

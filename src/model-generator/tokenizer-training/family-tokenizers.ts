@@ -3,8 +3,9 @@
  * Hugging Face tokenizers library saves for each family of extractive QA models, with vocabularies learnt
  * from the given texts (the Hub, and so the real vocabularies, cannot be reached here):
  *
- * - bert-uncased, bert-cased, distilbert-cased: WordPiece on bert-base-uncased's vocabulary (the cased ones add
- *   the capitalized words of the texts), as bert-base-*, distilbert-base-cased-distilled-squad have it;
+ * - bert-uncased, bert-cased, distilbert-cased, electra: WordPiece on bert-base-uncased's vocabulary (the cased ones
+ *   add the capitalized words of the texts), as bert-base-*, distilbert-base-cased-distilled-squad and
+ *   electra-base-discriminator have it;
  * - roberta: byte-level BPE, RobertaProcessing, `<mask>` with lstrip, as roberta-base (deepset/roberta-base-squad2);
  * - xlm-roberta: Unigram, Precompiled + Replace normalizer, Metaspace, `<s> A </s></s> B </s>` template;
  * - albert: Unigram, lowercasing and accent-stripping normalizers, WhitespaceSplit + Metaspace, remove_space;
@@ -15,13 +16,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertUncasedVocab, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../tokenizer-files.js';
+import { bertUncasedVocab, SPECIAL_TOKENS, tokenizerConfigJson, tokenizerJson, vocabTxt } from '../tokenizer-files.js';
 import { createNormalizer } from '../../pipeline/tokenizers/aligned-normalizer.js';
 import { BYTE_CHARS } from '../../pipeline/tokenizers/byte-level.js';
 import { trainByteLevelBpe } from './bpe-trainer.js';
 import { trainUnigram } from './unigram-trainer.js';
 
-export const TOKENIZER_FAMILIES = ['bert-uncased', 'bert-cased', 'distilbert-cased', 'roberta', 'xlm-roberta', 'albert', 'deberta-v3'] as const;
+export const TOKENIZER_FAMILIES = ['bert-uncased', 'bert-cased', 'distilbert-cased', 'electra', 'roberta', 'xlm-roberta', 'albert', 'deberta-v3'] as const;
 export type TokenizerFamily = (typeof TOKENIZER_FAMILIES)[number];
 
 export interface TokenizerFolderOptions {
@@ -41,14 +42,41 @@ interface TokenizerFolder {
 
 const METASPACE = '\u2581';
 
+/** What a model needs to know of the tokenizer folder written for it. */
+export interface WrittenTokenizer {
+  /** Files written, relative to the folder. */
+  files: string[];
+  /** One more than the largest token id: the model's word-embedding table needs at least this many rows. */
+  vocabSize: number;
+  padId: number;
+}
+
+/** Families whose vocabulary is fixed (bert-base-uncased's), so they learn nothing from texts. */
+export const FIXED_VOCABULARY_FAMILIES: readonly TokenizerFamily[] = ['bert-uncased', 'electra'];
+
 /** Writes `family`'s tokenizer files into `dir`, vocabulary learnt from `texts`; the same texts give the same files. */
-export function writeTokenizerFolder(family: TokenizerFamily, dir: string, texts: readonly string[], options: TokenizerFolderOptions = {}): void {
+export function writeTokenizerFolder(family: TokenizerFamily, dir: string, texts: readonly string[], options: TokenizerFolderOptions = {}): WrittenTokenizer {
   const folder = tokenizerFolder(family, texts, options);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(folder.tokenizer, null, 2));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(folder.config, null, 2));
-  writeFileSync(join(dir, 'special_tokens_map.json'), JSON.stringify(folder.specialTokensMap, null, 2));
-  if (folder.vocab) writeFileSync(join(dir, 'vocab.txt'), vocabTxt(folder.vocab));
+  const files: [string, string][] = [
+    ['tokenizer.json', JSON.stringify(folder.tokenizer, null, 2)],
+    ['tokenizer_config.json', JSON.stringify(folder.config, null, 2)],
+    ['special_tokens_map.json', JSON.stringify(folder.specialTokensMap, null, 2)],
+  ];
+  if (folder.vocab) files.push(['vocab.txt', vocabTxt(folder.vocab)]);
+  for (const [file, text] of files) writeFileSync(join(dir, file), text);
+  const ids = tokenIds(folder.tokenizer);
+  const pad = ids.get(String(folder.config.pad_token));
+  if (pad === undefined) throw new Error(`${family} tokenizer: no id for its pad token ${String(folder.config.pad_token)}`);
+  return { files: files.map(([file]) => file), vocabSize: Math.max(...ids.values()) + 1, padId: pad };
+}
+
+/** Every token of a saved tokenizer.json with its id: the model's vocabulary (WordPiece and BPE maps, Unigram pieces) and the added tokens. */
+function tokenIds(tokenizer: Json): Map<string, number> {
+  const model = tokenizer.model as { vocab: Record<string, number> | [string, number][] };
+  const ids = new Map<string, number>(Array.isArray(model.vocab) ? model.vocab.map(([piece], id) => [piece, id]) : Object.entries(model.vocab));
+  for (const added of tokenizer.added_tokens as { content: string; id: number }[]) ids.set(added.content, added.id);
+  return ids;
 }
 
 function tokenizerFolder(family: TokenizerFamily, texts: readonly string[], options: TokenizerFolderOptions): TokenizerFolder {
@@ -59,6 +87,8 @@ function tokenizerFolder(family: TokenizerFamily, texts: readonly string[], opti
       return wordPieceFolder(casedVocab(texts), false, 'BertTokenizer');
     case 'distilbert-cased':
       return wordPieceFolder(casedVocab(texts), false, 'DistilBertTokenizer');
+    case 'electra':
+      return wordPieceFolder(bertUncasedVocab(), true, 'ElectraTokenizer');
     case 'roberta':
       return robertaFolder(texts, options.vocabSize ?? 4000);
     case 'xlm-roberta':
@@ -70,13 +100,11 @@ function tokenizerFolder(family: TokenizerFamily, texts: readonly string[], opti
 
 // ---- WordPiece ----
 
-const BERT_SPECIALS = { pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]', mask_token: '[MASK]' };
-
 function wordPieceFolder(vocab: string[], lowercase: boolean, tokenizerClass: string): TokenizerFolder {
   const tokenizer = tokenizerJson(vocab) as Json;
   if (!lowercase) tokenizer.normalizer = { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase };
   const config = { ...(tokenizerConfigJson() as Json), tokenizer_class: tokenizerClass, do_lower_case: lowercase };
-  return { tokenizer, config, specialTokensMap: BERT_SPECIALS, vocab };
+  return { tokenizer, config, specialTokensMap: SPECIAL_TOKENS, vocab };
 }
 
 /** bert-base-uncased's vocabulary plus the capitalized words of `texts` whose lowercase form is a word of it. */
