@@ -18,6 +18,7 @@ import { emptyTimings, type AnswerService, type PipelineTimings } from '../src/p
 import type { ModelVariant } from '../src/pipeline/model-dir.js';
 import { rowLength } from '../src/pipeline/assemble.js';
 import { planBatches } from '../src/pipeline/batch-plan.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
 import { createApp, type App } from '../src/server/app.js';
 import { askApp, readsNothing } from '../test/support/ask.js';
@@ -63,7 +64,7 @@ const modelDir = benchModelDir(args, 'distilbert-base');
 
 const maxAnswerTokens = Number(args['max-answer-tokens']);
 const loadReader = (variant: ModelVariant, runCostTokens?: number) =>
-  QaReader.load(modelDir, { variant, intraOpThreads: threads, maxAnswerTokens, runCostTokens });
+  loadQaReader(modelDir, { variant, intraOpThreads: threads, maxAnswerTokens, runCostTokens });
 const readers = new Map<string, QaReader>();
 /** One reader per variant and batching, loaded when a configuration first needs it (bert-large is 1.3 GB). */
 async function reader(variant: ModelVariant, oneBatch: boolean): Promise<QaReader> {

@@ -7,7 +7,7 @@
  *   node dist/bench/cached-ask.bench.js [--preset tiny | --model DIR] [--requests 3000] [--question TEXT]
  */
 import { parseArgs } from 'node:util';
-import { QaReader } from '../src/pipeline/reader.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { createApp } from '../src/server/app.js';
 import { ingestCord19Sample } from '../test/support/cord19-sample.js';
 import { loadQuestionSet } from '../test/support/question-set.js';
@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 });
 const requests = Number(args.requests);
 // The model only runs while warming; a cache hit costs the same whatever its size.
-const reader = await QaReader.load(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
+const reader = await loadQaReader(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
 const store = await ingestCord19Sample(reader.tokenizer);
 const app = createApp({ store, reader });
 const answers = app.answers!;

@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { resolveModel } from '../src/hub/resolve-model.js';
 import { formatBytes } from '../src/format-bytes.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { MockHub } from '../test/support/mock-hub.js';
 import { benchModelDir } from './support/models.js';
@@ -48,7 +49,7 @@ async function plainCopy(hub: MockHub, dir: string): Promise<void> {
 }
 
 async function load(dir: string): Promise<void> {
-  const reader = await QaReader.load(dir, { intraOpThreads: 2 });
+  const reader = await loadQaReader(dir, { intraOpThreads: 2 });
   await reader.close();
 }
 

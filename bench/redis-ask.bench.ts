@@ -24,7 +24,7 @@ import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
 import { RedisAnswerCache } from '../src/store/redis-answer-cache.js';
-import { QaReader } from '../src/pipeline/reader.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { createApp } from '../src/server/app.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { cord19Dir, graphql } from '../test/support/cli.js';
@@ -89,7 +89,7 @@ async function ingestWithCli(store: string): Promise<string> {
 }
 
 const modelDir = benchModelDir(args, 'tiny');
-const reader = await QaReader.load(modelDir);
+const reader = await loadQaReader(modelDir);
 console.log(`node dist/bench/redis-ask.bench.js --runs ${runs} --seconds ${seconds} --rounds ${rounds} --warmup ${warmupSeconds} --connections ${connections}`);
 console.log(`model ${modelDir} (${reader.model.description}); question "${question}"`);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}) shared by this client, the kgqa servers and 7 redis-server processes; ${loadReport()} at start`);

@@ -6,6 +6,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { AnswerService } from '../src/pipeline/answer-service.js';
 import { normalizeQuestion } from '../src/pipeline/question.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { QaReader } from '../src/pipeline/reader.js';
 import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -18,7 +19,7 @@ describe('AnswerService', () => {
   let keys: string[];
 
   beforeAll(async () => {
-    reader = await QaReader.load(generateTinyModel(), { intraOpThreads: 1 });
+    reader = await loadQaReader(generateTinyModel(), { intraOpThreads: 1 });
     store = await SqliteStore.open();
     const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
     // Ingested without a tokenizer: the service must tokenize on first use and store the tokens.

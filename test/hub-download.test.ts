@@ -7,7 +7,7 @@ import { terminalProgress, type DownloadProgress } from '../src/hub/download-pro
 import { HubError } from '../src/hub/hub-error.js';
 import { resolveModel, type ResolveModelOptions } from '../src/hub/resolve-model.js';
 import { formatBytes } from '../src/format-bytes.js';
-import { QaReader } from '../src/pipeline/reader.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { generatedRepo, hubSettings, pytorchOnlyRepo, rootOnnxRepo } from './support/hub-repos.js';
 import { MockHub } from './support/mock-hub.js';
 
@@ -84,7 +84,7 @@ describe('resolving --model owner/name from a Hub', () => {
     expect(cdn.every((request) => !request.authorization)).toBe(true);
     expect(hub.requests.filter((request) => request.server === 'hub').every((request) => request.authorization)).toBe(true);
 
-    const reader = await QaReader.load(model.dir, { intraOpThreads: 1 });
+    const reader = await loadQaReader(model.dir, { intraOpThreads: 1 });
     try {
       const { tokenizer } = reader;
       const sentence = 'The spike protein binds the ACE2 receptor.';

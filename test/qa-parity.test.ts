@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planBatches } from '../src/pipeline/batch-plan.js';
 import { normalizeQuestion } from '../src/pipeline/question.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
 import { DEFAULT_MAX_ANSWER_TOKENS, QaReader, type ReadSpan } from '../src/pipeline/reader.js';
 import type { TokenizedText } from '../src/pipeline/tokenizers/tokenizer.js';
 import { createApp } from '../src/server/app.js';
@@ -53,8 +54,8 @@ describe('QA span scoring matches transformers.js (tiny model, CORD-19 question 
   beforeAll(async () => {
     const dir = generateTinyModel();
     // An infinite run cost: never split, so every row is padded to the longest of the 20.
-    reader = await QaReader.load(dir, { maxAnswerTokens: UNBOUNDED, intraOpThreads: 1, runCostTokens: Infinity });
-    boundedReader = await QaReader.load(dir, { intraOpThreads: 1 });
+    reader = await loadQaReader(dir, { maxAnswerTokens: UNBOUNDED, intraOpThreads: 1, runCostTokens: Infinity });
+    boundedReader = await loadQaReader(dir, { intraOpThreads: 1 });
     reference = await loadTransformersQa(dir, { threads: 1 });
     const store = await ingestCord19Sample();
     // Each question asked as the resolver asks it, every candidate's answer returned: by the reader with the

@@ -5,7 +5,9 @@ import { resolveModel } from '../hub/resolve-model.js';
 import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
 import { loadVocabulary } from '../ingest/vocabulary.js';
 import { formatBytes } from '../format-bytes.js';
-import { QaReader } from '../pipeline/reader.js';
+import { loadQaReader } from '../pipeline/load-reader.js';
+import { DEVICES, type Device } from '../pipeline/runtime/inference-runtime.js';
+import { OnnxRuntimeNode } from '../pipeline/runtime/onnxruntime-node.js';
 import { loadTokenizer } from '../pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../server/app.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
@@ -31,6 +33,7 @@ interface ServeFlags extends StoreFlags {
   ingest: string[];
   development: boolean;
   variant: 'fp32' | 'int8';
+  device: Device;
   threads: number;
   candidates: number;
   corsOrigin: string[];
@@ -118,6 +121,7 @@ storeOptions(
     .option('--ingest <path>', 'ingest these files or folders before serving (unchanged ones are skipped); repeatable', collect, [])
     .option('--development', 'include stack traces in error responses', false)
     .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
+    .addOption(new Option('--device <device>', 'where onnxruntime runs the model: cpu, or cuda where the installed onnxruntime-node has CUDA').choices(DEVICES).env('KGQA_DEVICE').default('cpu'))
     .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
     .addOption(new Option('--candidates <n>', 'sentences the model reads per question').default(20).argParser(parseCount))
     .addOption(
@@ -129,16 +133,16 @@ storeOptions(
 ).action(async (flags: ServeFlags) => {
   limitHeapGrowth();
   const lexicon = await loadLexicon(flags.vocabulary);
-  const reader = flags.model
-    ? await QaReader.load(await modelFolder(flags.model, flags.variant), { variant: flags.variant, intraOpThreads: flags.threads })
-    : undefined;
+  // The runtime first: a device this build cannot use fails before any download.
+  const runtime = flags.model ? new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads }) : undefined;
+  const reader = flags.model && runtime ? await loadQaReader(await modelFolder(flags.model, flags.variant), { variant: flags.variant, runtime }) : undefined;
   // On Redis the answer cache is shared by every server of the corpus.
   const { store, answerCache } = await openStore({ url: flags.store, dataDir: flags.dataDir });
   if (flags.ingest.length > 0) {
     console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
   }
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
-  if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}) — ${reader.model.description}`);
+  if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}, ${runtime!.description}) — ${reader.model.description}`);
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');

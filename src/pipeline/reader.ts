@@ -2,15 +2,19 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { assembleBatch, rowLength, type AssembleOptions } from './assemble.js';
 import { planBatches } from './batch-plan.js';
-import { QaSession } from './infer.js';
-import { openModelDir, type ModelDir, type ModelVariant } from './model-dir.js';
+import type { ModelDir } from './model-dir.js';
+import type { InferenceRuntime, QaModelSession } from './runtime/inference-runtime.js';
 import { bestSpan } from './select.js';
-import { loadTokenizer } from './tokenizers/load-tokenizer.js';
 import type { TokenizedText, Tokenizer } from './tokenizers/tokenizer.js';
 
+/** What a reader is made of: a checked model folder, its tokenizer, and the runtime that runs its weights. */
+export interface ReaderParts {
+  model: ModelDir;
+  tokenizer: Tokenizer;
+  runtime: InferenceRuntime;
+}
+
 export interface ReaderOptions {
-  variant?: ModelVariant;
-  intraOpThreads?: number;
   /** Longest answer, in tokens. */
   maxAnswerTokens?: number;
   maxQuestionTokens?: number;
@@ -45,7 +49,7 @@ export class QaReader {
   private constructor(
     readonly model: ModelDir,
     readonly tokenizer: Tokenizer,
-    private readonly session: QaSession,
+    private readonly session: QaModelSession,
     /** Identifies weights and tokenizer; cached answers of another model are never reused. */
     readonly fingerprint: string,
     private readonly maxAnswerTokens: number,
@@ -53,13 +57,9 @@ export class QaReader {
     private readonly runCostTokens: number,
   ) {}
 
-  static async load(dir: string, options: ReaderOptions = {}): Promise<QaReader> {
-    const model = await openModelDir(dir, options.variant ?? 'fp32');
-    const [tokenizer, session, onnxInfo] = await Promise.all([
-      loadTokenizer(model.path),
-      QaSession.load(model, { intraOpThreads: options.intraOpThreads ?? 0 }),
-      stat(model.onnxPath),
-    ]);
+  /** Loads the model's weights into the runtime; the reader releases them on close(). */
+  static async open({ model, tokenizer, runtime }: ReaderParts, options: ReaderOptions = {}): Promise<QaReader> {
+    const [session, onnxInfo] = await Promise.all([runtime.load(model.onnxPath), stat(model.onnxPath)]);
     const fingerprint = createHash('sha256')
       .update([tokenizer.fingerprint, model.onnxPath, onnxInfo.size, onnxInfo.mtimeMs].join('\u0000'))
       .digest('hex')
