@@ -16,7 +16,7 @@ import { askApp } from './support/ask.js';
 import { ingestCord19Sample } from './support/cord19-sample.js';
 import { generateTinyModel } from './support/model.js';
 import { holdsAnswer, loadQuestionSet, type FactoidQuestion } from './support/question-set.js';
-import { coveringTokens } from './support/spans.js';
+import { comparable, comparableAnswer, coveringTokens } from './support/spans.js';
 import { loadTransformersQa, type TransformersQa, type TransformersQaAnswer } from './support/transformers-qa.js';
 
 const CANDIDATES = 20;
@@ -32,16 +32,6 @@ interface Pair {
   ours: ReadSpan | null;
   bounded: ReadSpan | null;
   theirs: TransformersQaAnswer;
-}
-
-/** What survives transformers.js's decode: lowercase, no accents, and spacing we cannot compare. */
-function comparable(text: string): string {
-  return text.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase().replace(/\s+/g, '');
-}
-
-/** Their answer in the same form; a span starting inside a word decodes with its "##" kept. */
-function comparableAnswer(answer: string): string {
-  return answer.replace(/^##/, '').replace(/\s+/g, '');
 }
 
 describe('QA span scoring matches transformers.js (tiny model, CORD-19 question set)', () => {

@@ -24,3 +24,16 @@ export function decodesTo(tokens: TokenizedText, span: CharSpan, answer: string,
   const covered = coveringTokens(tokens, span);
   return covered !== null && decode(tokens.ids.slice(covered.first, covered.last + 1)) === answer;
 }
+
+/**
+ * What survives transformers.js's decode: no case or accents (uncased models), compatibility forms (NFKC
+ * normalizers: "™" decodes as "TM"), and no spacing, which decoders change.
+ */
+export function comparable(text: string): string {
+  return text.normalize('NFKC').normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase().replace(/\s+/g, '');
+}
+
+/** transformers.js's answer in the same form; a span starting inside a word decodes with its "##" kept. */
+export function comparableAnswer(answer: string): string {
+  return comparable(answer.replace(/^##/, ''));
+}
