@@ -1,7 +1,8 @@
 /** Model folders for the benchmarks: `--model DIR`, or `--preset NAME` generated once under /tmp. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { presetNamed, PRESET_NAMES } from '../../src/model-generator/presets.js';
+import { qaConfigJson } from '../../src/model-generator/hf-config.js';
+import { presetNamed, PRESET_NAMES, PRESETS, type PresetName } from '../../src/model-generator/presets.js';
 import { writeModelDir } from '../../src/model-generator/write-model-dir.js';
 import { ONNX_FILES } from '../../src/pipeline/model-dir.js';
 import { cord19Sentences } from '../../test/support/tokenizer-fixtures.js';
@@ -17,9 +18,16 @@ export function benchModelDir(options: { model?: string; preset?: string }, fall
   const preset = presetNamed(options.preset ?? fallback);
   if (!preset) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   const dir = join(BENCH_MODELS_DIR, preset);
-  if (!existsSync(join(dir, ONNX_FILES.int8))) {
+  if (!existsSync(join(dir, ONNX_FILES.int8)) || !isCurrent(dir, preset)) {
     console.error(`generating ${preset} into ${dir} ...`);
     writeModelDir({ preset, outDir: dir, seed: 42, quantized: true, texts: cord19Sentences() });
   }
   return dir;
+}
+
+/** Whether a folder left by an earlier run is this preset's architecture (distilbert-base was once BERT's, with token types). */
+function isCurrent(dir: string, preset: PresetName): boolean {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const expected = qaConfigJson(preset, PRESETS[preset], 42);
+  return config.model_type === expected.model_type && config.kgqa_preset === preset;
 }
