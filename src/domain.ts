@@ -93,3 +93,63 @@ export function parseSentenceKey(key: string): { articleId: string; position: nu
   if (hash < 0 || !Number.isInteger(position) || position < 0 || sentenceKey(key.slice(0, hash), position) !== key) return null;
   return { articleId: key.slice(0, hash), position };
 }
+
+/**
+ * A window of adjacent sentences of one article (positions first..last), which the QA model reads as one text:
+ * the sentence texts joined by PASSAGE_SEPARATOR, so that an answer may cross a sentence boundary.
+ */
+export interface PassageRecord {
+  /** `${articleId}#${first}-${last}`. */
+  key: string;
+  articleId: string;
+  sentences: SentenceRecord[];
+  text: string;
+}
+
+export const PASSAGE_SEPARATOR = ' ';
+
+export function passageKey(articleId: string, first: number, last: number): string {
+  return `${articleId}#${first}-${last}`;
+}
+
+/** The inverse of `passageKey`. */
+export function parsePassageKey(key: string): { articleId: string; first: number; last: number } | null {
+  const match = /#(\d+)-(\d+)$/.exec(key);
+  if (!match) return null;
+  const [first, last] = [Number(match[1]), Number(match[2])];
+  const articleId = key.slice(0, match.index);
+  return first <= last && passageKey(articleId, first, last) === key ? { articleId, first, last } : null;
+}
+
+/** Adjacent sentences of one article, in order, as a passage. */
+export function passageOf(sentences: readonly SentenceRecord[]): PassageRecord {
+  const first = sentences[0];
+  const last = sentences[sentences.length - 1];
+  return {
+    key: passageKey(first.articleId, first.position, last.position),
+    articleId: first.articleId,
+    sentences: [...sentences],
+    text: sentences.map((s) => s.text).join(PASSAGE_SEPARATOR),
+  };
+}
+
+/** Where each of the passage's sentences starts in its text. */
+export function sentenceStarts(passage: Pick<PassageRecord, 'sentences'>): number[] {
+  const starts: number[] = [];
+  let offset = 0;
+  for (const sentence of passage.sentences) {
+    starts.push(offset);
+    offset += sentence.text.length + PASSAGE_SEPARATOR.length;
+  }
+  return starts;
+}
+
+/** A stretch of a passage's text mapped into each sentence it touches: offsets into that sentence's text. */
+export function sentenceSpans(passage: PassageRecord, start: number, end: number): { sentence: SentenceRecord; start: number; end: number }[] {
+  const starts = sentenceStarts(passage);
+  return passage.sentences.flatMap((sentence, i) => {
+    const from = Math.max(start, starts[i]);
+    const to = Math.min(end, starts[i] + sentence.text.length);
+    return from < to ? [{ sentence, start: from - starts[i], end: to - starts[i] }] : [];
+  });
+}

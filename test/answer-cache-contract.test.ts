@@ -3,7 +3,7 @@
  * openStore's pairing of each store with its cache (shared by every process on Redis, private in memory).
  */
 import { describe, expect, it } from 'vitest';
-import { sentenceKey } from '../src/domain.js';
+import { passageKey } from '../src/domain.js';
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from '../src/store/answer-cache.js';
 import { MemoryAnswerCache } from '../src/store/memory-answer-cache.js';
 import { openStore } from '../src/store/open-store.js';
@@ -25,7 +25,7 @@ const backends: { name: string; open: (options?: CacheOptions) => Promise<Answer
   })),
 ];
 
-const key = (scope: string, articleId: string, position: number): AnswerCacheKey => ({ scope, sentenceKey: sentenceKey(articleId, position) });
+const key = (scope: string, articleId: string, position: number): AnswerCacheKey => ({ scope, passageKey: passageKey(articleId, position, position + 2) });
 const span = (start: number, end: number, score: number): CachedSpan => ({ start, end, score });
 
 describe.each(backends)('AnswerCache contract: $name', ({ open }) => {

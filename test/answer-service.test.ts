@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
+import { passageOf, type PassageRecord } from '../src/domain.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
@@ -17,6 +18,8 @@ describe('AnswerService', () => {
   let store: SqliteStore;
   let reader: QaReader;
   let keys: string[];
+  /** The first six sentences as three passages of two. */
+  let passages: PassageRecord[];
 
   beforeAll(async () => {
     reader = await loadQaReader(generateTinyModel(), { intraOpThreads: 1 });
@@ -26,6 +29,8 @@ describe('AnswerService', () => {
     await ingestDocuments(store, await readInputs([join(repoRoot, 'seed', 'corpus')]), { lexicon });
     const [page] = await store.articleSentences([{ articleId: 'seed-main-protease', page: { offset: 0, limit: 6 } }]);
     keys = page.items;
+    const sentences = (await store.getSentences(keys)).map((s) => s!);
+    passages = [0, 2, 4].map((i) => passageOf(sentences.slice(i, i + 2)));
   });
   afterAll(async () => {
     await reader?.close();
@@ -35,20 +40,22 @@ describe('AnswerService', () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
     const question = normalizeQuestion('Which residues form the catalytic dyad?');
     const corpusVersion = await store.corpusVersion();
-    const requests = keys.map((sentenceKey) => ({ question, sentenceKey, corpusVersion }));
+    const requests = passages.map((passage) => ({ question, passage, corpusVersion }));
     expect((await store.getSentenceTokens(keys)).every((t) => t === null)).toBe(true);
 
     const [a, b] = await Promise.all([service.answer(requests), service.answer(requests)]);
     expect(service.timings.reads).toBe(1);
-    expect(service.timings.rowsRead).toBe(keys.length);
+    expect(service.timings.rowsRead).toBe(passages.length);
     expect(a).toEqual(b);
     expect(a.every((r) => r.span !== null && !r.cached)).toBe(true);
+    // Spans are offsets into the passage text (its sentences joined by a space).
+    for (const [i, { span }] of a.entries()) expect(span!.end).toBeLessThanOrEqual(passages[i].text.length);
     const stored = await store.getSentenceTokens(keys);
     expect(stored.every((t) => t?.fingerprint === reader.tokenizer.fingerprint)).toBe(true);
 
     const again = await service.answer(requests);
     expect(service.timings.reads).toBe(1);
-    expect(again.map((r) => r.cached)).toEqual(keys.map(() => true));
+    expect(again.map((r) => r.cached)).toEqual(passages.map(() => true));
     expect(again.map((r) => r.span)).toEqual(a.map((r) => r.span));
   });
 
@@ -56,7 +63,7 @@ describe('AnswerService', () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
     const requests = async (q: string) => {
       const corpusVersion = await store.corpusVersion();
-      return keys.map((sentenceKey) => ({ question: normalizeQuestion(q), sentenceKey, corpusVersion }));
+      return passages.map((passage) => ({ question: normalizeQuestion(q), passage, corpusVersion }));
     };
     await service.answer(await requests('What is the main protease?'));
     await service.answer(await requests('Where does the protease cut?'));

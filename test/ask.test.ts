@@ -5,9 +5,11 @@ import { generateTinyModel } from './support/model.js';
 const ASK = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
   question tookMs
   concepts { id name }
-  candidates { key text }
+  candidates { key text article { id } sentences { key text } }
   answers { text score start end cached edge { source { name } target { name } }
-            sentence { key text article { id title } } } } }`;
+            passage { key text article { id title } }
+            sentence { key }
+            spans { start end sentence { key text } } } } }`;
 
 describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () => {
   let server: ServerProcess;
@@ -30,7 +32,7 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     expect(response.data.model).toMatchObject({ generated: true, variant: 'fp32' });
   });
 
-  it('answers from candidate sentences, with provenance, then from the cache', async () => {
+  it('answers from candidate passages, with provenance down to the sentences, then from the cache', async () => {
     const question = 'What is the structure of the coronavirus main proteinase?';
     const first = await graphql(server.url, ASK, { q: question, limit: 5 });
     expect(first.errors).toBeUndefined();
@@ -40,6 +42,11 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     expect(result.candidates.length).toBeGreaterThan(0);
     expect(result.candidates.length).toBeLessThanOrEqual(20);
     expect(result.answers.length).toBe(Math.min(5, result.candidates.length));
+    for (const passage of result.candidates) {
+      expect(passage.text).toBe(passage.sentences.map((s: { text: string }) => s.text).join(' '));
+      expect(passage.sentences.length).toBeGreaterThan(0);
+      expect(passage.sentences.length).toBeLessThanOrEqual(5);
+    }
     const candidateKeys = result.candidates.map((c: { key: string }) => c.key);
     let previous = Infinity;
     for (const answer of result.answers) {
@@ -48,9 +55,12 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
       previous = answer.score;
       expect(answer.score).toBeGreaterThan(0);
       expect(answer.text.length).toBeGreaterThan(0);
-      expect(answer.sentence.text.slice(answer.start, answer.end)).toBe(answer.text);
-      expect(candidateKeys).toContain(answer.sentence.key);
-      expect(answer.sentence.article.title.length).toBeGreaterThan(0);
+      expect(answer.passage.text.slice(answer.start, answer.end)).toBe(answer.text);
+      expect(candidateKeys).toContain(answer.passage.key);
+      expect(answer.passage.article.title.length).toBeGreaterThan(0);
+      // The answer, sentence by sentence, is the answer: joined by the passage's separator.
+      expect(answer.spans.map((s: { start: number; end: number; sentence: { text: string } }) => s.sentence.text.slice(s.start, s.end)).join(' ')).toBe(answer.text);
+      expect(answer.sentence.key).toBe(answer.spans[0].sentence.key);
     }
 
     const again = await graphql(server.url, ASK, { q: '  what is the STRUCTURE of the coronavirus main proteinase ', limit: 5 });

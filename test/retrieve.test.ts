@@ -1,146 +1,174 @@
-/** Retrieval (src/pipeline/retrieve.ts) and its lexical ranking, on a graph small enough to reason about. */
+/** Retrieval (src/pipeline/retrieve.ts, passages.ts): hybrid text + graph, passages of adjacent sentences. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SentenceRecord } from '../src/domain.js';
-import { rankLexically, terms } from '../src/pipeline/lexical-rank.js';
+import { passageKey, sentenceSpans, type PassageRecord } from '../src/domain.js';
+import { createGraphReads, type GraphReads } from '../src/graph/graph-reads.js';
+import { QuestionConcepts } from '../src/graph/question-concepts.js';
+import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import type { DocumentResult } from '../src/ingest/documents.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { RetrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { retrieveCandidates, type Retrieval } from '../src/pipeline/retrieve.js';
-import { craftedArticle, craftedGraph, type CraftedGraph } from './support/crafted-graph.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import { temporaryDir } from './support/cli.js';
 
-const CONCEPTS = ['protease', 'dimer', 'inhibitor', 'ferret'];
-const ARTICLES = [
+/** A tiny corpus ingested as a user would: documents, a vocabulary with synonyms, the real ingest. */
+const VOCABULARY = [
+  'id\tname\tsynonyms',
+  'V:1\tSARS-CoV-2\tnCoV-2019|2019-nCoV',
+  'V:2\tACE2\tangiotensin-converting enzyme 2',
+  'V:3\tferret\tferrets',
+  'V:4\tprotease\tproteases|proteinase',
+].join('\n');
+
+const DOCUMENTS = [
   {
-    id: 'a',
-    year: 2003,
-    sentences: [
-      'The protease forms a dimer in solution.',
-      'A protease dimer binds the inhibitor tightly.',
-      'Ferret studies used the inhibitor.',
-      'The protease cleaves polyproteins.',
+    id: 'entry',
+    year: 2020,
+    paragraphs: [
+      'Cell culture conditions were described before. Samples were stored frozen. ' +
+        // Shares no word with the question below but names its concept, under a synonym.
+        'nCoV-2019 uses ACE2 for entry into airway cells. Entry was blocked by antibodies. Results were reproducible.',
     ],
   },
-  { id: 'b', year: 2020, sentences: ['The dimer interface of the protease is small.', 'Ferret models of infection.'] },
+  {
+    id: 'attach',
+    year: 2003,
+    paragraphs: ['Bacteriophages attach to bacterial surfaces through tail fibres. The tail fibres bind lipopolysaccharide.'],
+  },
+  {
+    id: 'incubation',
+    year: 2020,
+    paragraphs: [
+      'Patients were followed for two weeks. The median incubation period was 5.2 days, with a long tail. ' +
+        'Symptoms appeared within 12 days in most patients. Ferret models of infection were also used.',
+    ],
+  },
+  {
+    id: 'protease',
+    year: 2003,
+    paragraphs: ['The protease forms a dimer. A protease inhibitor binds the dimer interface. Ferrets were infected with SARS-CoV-2.'],
+  },
 ];
-const QUESTION = 'Which inhibitor binds the protease dimer?';
-const keys = (retrieval: Retrieval) => retrieval.candidates.map((c) => c.sentence.key);
+
+let store: SqliteStore;
+let questionConcepts: QuestionConcepts;
+const reads = (): GraphReads => createGraphReads(store, questionConcepts);
+const retrieve = (question: string, candidates = 20, years: number[] | null = null) => retrieveCandidates(reads(), question, { candidates, years });
+const keys = (retrieval: Retrieval) => retrieval.candidates.map((c) => c.passage.key);
+const holding = (retrieval: Retrieval, words: string) => retrieval.candidates.findIndex((c) => c.passage.text.includes(words));
+
+beforeAll(async () => {
+  const dir = temporaryDir();
+  writeFileSync(join(dir, 'vocabulary.tsv'), VOCABULARY);
+  const lexicon = lexiconFromVocabularies([await loadVocabulary(join(dir, 'vocabulary.tsv'))]);
+  const documents: DocumentResult[] = DOCUMENTS.map((d) => ({ document: { ...d, title: d.id, origin: 'test' } }));
+  store = await SqliteStore.open();
+  await ingestDocuments(store, documents, { lexicon });
+  questionConcepts = new QuestionConcepts(store);
+});
 
 describe('retrieveCandidates', () => {
-  let graph: CraftedGraph;
-
-  beforeAll(async () => {
-    graph = await craftedGraph(ARTICLES, CONCEPTS);
+  it('finds a passage through its words alone, when the question names no concept', async () => {
+    const retrieval = await retrieve('How long is the incubation period?');
+    expect(retrieval.concepts).toEqual([]);
+    expect(holding(retrieval, 'median incubation period was 5.2 days')).toBe(0);
+    expect(retrieval.candidates[0].edge).toBeNull();
   });
 
-  it('gathers the sentences around the question concepts and ranks the one naming them all, with its terms, first', async () => {
-    const retrieval = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: null });
-    expect(retrieval.corpusVersion).toBe(await graph.store.corpusVersion());
-    expect(retrieval.concepts.map((c) => c.id).sort()).toEqual(['dimer', 'inhibitor', 'protease']);
-    // "Ferret models of infection." names no question concept and lies on no edge of one: never reached.
-    expect(keys(retrieval).sort()).toEqual(['a#0', 'a#1', 'a#2', 'a#3', 'b#0']);
-    expect(keys(retrieval)[0]).toBe('a#1');
-    const scores = retrieval.candidates.map((c) => c.score);
-    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+  it('finds a passage only the graph leads to: it names the question concept under a synonym and shares no word', async () => {
+    const retrieval = await retrieve('What does SARS-CoV-2 attach to?');
+    expect(retrieval.concepts.map((c) => c.id)).toEqual(['V:1']);
+    // The phage passage matches "attach"; the entry passage matches no word but names SARS-CoV-2 as nCoV-2019.
+    expect(holding(retrieval, 'Bacteriophages attach')).toBeGreaterThanOrEqual(0);
+    expect(holding(retrieval, 'nCoV-2019 uses ACE2')).toBeGreaterThanOrEqual(0);
   });
 
-  it('tells through which edge each sentence was reached, or none when a concept alone led to it', async () => {
-    const retrieval = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: null });
-    const via = new Map(retrieval.candidates.map((c) => [c.sentence.key, c.edge]));
-    // Only the protease mentions "The protease cleaves polyproteins.": it is read because the concept is rare.
-    expect(via.get('a#3')).toBeNull();
-    // The ferret sentence comes through the inhibitor's neighbour edge to ferret.
-    expect(via.get('a#2')).toEqual({ source: 'ferret', target: 'inhibitor' });
-    for (const key of ['a#0', 'a#1', 'b#0']) {
-      const edge = via.get(key)!;
-      expect(edge.source < edge.target).toBe(true);
-      expect(['dimer', 'inhibitor', 'protease']).toContain(edge.source);
-      expect(['dimer', 'inhibitor', 'protease']).toContain(edge.target);
+  it('pulls in the edges of the concepts a question names, and tells which edge led to a passage', async () => {
+    const retrieval = await retrieve('Which ferret studies involved SARS-CoV-2?');
+    expect(retrieval.concepts.map((c) => c.id).sort()).toEqual(['V:1', 'V:3']);
+    const best = retrieval.candidates[0];
+    expect(best.passage.text).toContain('Ferrets were infected with SARS-CoV-2.');
+    expect(best.edge).toEqual({ source: 'V:1', target: 'V:3' });
+  });
+
+  it('reads passages of up to five adjacent sentences of one article, joined by a space, that never overlap', async () => {
+    const retrieval = await retrieve('Which cell culture conditions gave reproducible results?', 20);
+    const entry = retrieval.candidates.find((c) => c.passage.articleId === 'entry')!.passage;
+    // The first and last sentences match: the window centred between them holds both, two on each side.
+    expect(entry.sentences.map((s) => s.position)).toEqual([0, 1, 2, 3, 4]);
+    expect(entry.key).toBe(passageKey('entry', 0, 4));
+    expect(entry.text).toBe(entry.sentences.map((s) => s.text).join(' '));
+    for (const [i, a] of retrieval.candidates.entries()) {
+      for (const b of retrieval.candidates.slice(i + 1)) {
+        const [x, y] = [a.passage.sentences, b.passage.sentences];
+        const overlap = a.passage.articleId === b.passage.articleId && x[0].position <= y.at(-1)!.position && y[0].position <= x.at(-1)!.position;
+        expect(overlap, `${a.passage.key} and ${b.passage.key}`).toBe(false);
+      }
     }
+    const scores = retrieval.candidates.map((c) => c.score);
+    expect(scores).toEqual([...scores].sort((p, q) => q - p));
   });
 
   it('keeps the best `candidates` only', async () => {
-    const all = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: null });
-    const top = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 2, years: null });
-    expect(top.candidates).toEqual(all.candidates.slice(0, 2));
-    const none = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 0, years: null });
+    const all = await retrieve('protease dimer inhibitor', 20);
+    expect((await retrieve('protease dimer inhibitor', 1)).candidates).toEqual(all.candidates.slice(0, 1));
+    const none = await retrieve('protease dimer inhibitor', 0);
     expect(none.candidates).toEqual([]);
     expect(none.concepts).toEqual(all.concepts);
   });
 
-  it('keeps edges of the given years, and sentences reached through a concept alone by their article year', async () => {
-    // protease–dimer is the only edge with a 2020 article; "The protease cleaves…" (2003) is reached by concept.
-    const recent = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: [2020] });
-    expect(keys(recent)).toEqual(['b#0']);
-    const old = await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: [2003] });
-    expect(keys(old).sort()).toEqual(['a#0', 'a#1', 'a#2', 'a#3']);
-    expect(keys(await retrieveCandidates(graph.reads(), QUESTION, { candidates: 20, years: [] })).sort()).toEqual(['a#0', 'a#1', 'a#2', 'a#3', 'b#0']);
+  it('keeps passages of articles of the given years only', async () => {
+    const question = 'Which ferret studies were done?';
+    const articles = async (years: number[] | null) => [...new Set((await retrieve(question, 20, years)).candidates.map((c) => c.passage.articleId))].sort();
+    expect(await articles(null)).toEqual(['incubation', 'protease']);
+    expect(await articles([2020])).toEqual(['incubation']);
+    expect(await articles([2003])).toEqual(['protease']);
+    expect(await articles([])).toEqual(['incubation', 'protease']);
   });
 
-  it('finds nothing when the question names no stored concept', async () => {
-    const retrieval = await retrieveCandidates(graph.reads(), 'What colour are bananas?', { candidates: 20, years: null });
-    expect(retrieval.concepts).toEqual([]);
-    expect(retrieval.candidates).toEqual([]);
+  it('finds nothing for a question of stop words and unknown words', async () => {
+    const retrieval = await retrieve('What colour are bananas?');
+    expect(retrieval).toMatchObject({ concepts: [], candidates: [] });
   });
 
   it('retrieves a question once per corpus version with a memo', async () => {
-    const own = await craftedGraph(ARTICLES, CONCEPTS);
+    const own = await SqliteStore.open();
+    const ownConcepts = new QuestionConcepts(own);
+    await ingestDocuments(own, DOCUMENTS.slice(0, 2).map((d) => ({ document: { ...d, title: d.id, origin: 'test' } })));
     const memo = new RetrievalMemo<Retrieval>();
     const options = { candidates: 20, years: null };
-    const [first, concurrent] = await Promise.all([
-      retrieveCandidates(own.reads(), QUESTION, options, memo),
-      retrieveCandidates(own.reads(), QUESTION, options, memo),
-    ]);
+    const question = 'Which bacteriophages attach?';
+    const ask = (o = options) => retrieveCandidates(createGraphReads(own, ownConcepts), question, o, memo);
+    const [first, concurrent] = await Promise.all([ask(), ask()]);
     expect(concurrent).toBe(first);
-    expect(await retrieveCandidates(own.reads(), QUESTION, options, memo)).toBe(first);
-    expect(await retrieveCandidates(own.reads(), QUESTION, { ...options, candidates: 1 }, memo)).not.toBe(first);
-    await own.store.writeArticle(craftedArticle({ id: 'c', year: 2021, sentences: ['An inhibitor of the protease dimer binds.'] }, CONCEPTS));
-    const after = await retrieveCandidates(own.reads(), QUESTION, options, memo);
+    expect(await ask()).toBe(first);
+    expect(await ask({ ...options, candidates: 1 })).not.toBe(first);
+    await ingestDocuments(own, [{ document: { id: 'more', title: 'more', year: null, paragraphs: ['Bacteriophages attach quickly.'], origin: 'test' } }]);
+    const after = await ask();
     expect(after.corpusVersion).not.toBe(first.corpusVersion);
-    expect(keys(after)).toContain('c#0');
+    expect(keys(after)).toContain(passageKey('more', 0, 0));
   });
 });
 
-describe('lexical ranking', () => {
-  const sentence = (key: string, text: string, conceptIds: string[] = []): SentenceRecord => ({
-    key,
-    articleId: key.split('#')[0],
-    position: Number(key.split('#')[1]),
-    text,
-    start: 0,
-    end: text.length,
-    conceptIds,
-    mentions: [],
-  });
-  const reached = (sentences: SentenceRecord[], edgeScore = 0) => new Map(sentences.map((s) => [s.key, { edge: null, edgeScore }]));
-
-  it('lowercases, splits on anything but letters and digits, and drops a plural s from longer words', () => {
-    expect(terms('Proteinases cut nsp12/nsp7; SARS-CoV-2 has 3 genes')).toEqual(['proteinase', 'cut', 'nsp12', 'nsp7', 'sars', 'cov', '2', 'has', '3', 'gene']);
-  });
-
-  it('weighs a question term by how rare it is in the pool', () => {
-    const pool = [
-      sentence('x#0', 'the zinc site'),
-      sentence('x#1', 'the common word'),
-      sentence('x#2', 'the common thing'),
-      sentence('x#3', 'nothing shared'),
-    ];
-    const ranked = rankLexically('zinc common', [], pool, reached(pool));
-    expect(ranked.map((r) => r.sentence.key)).toEqual(['x#0', 'x#1', 'x#2', 'x#3']);
-    expect(ranked[0].score).toBeGreaterThan(ranked[1].score);
-    // Equal scores keep key order.
-    expect(ranked[1].score).toBe(ranked[2].score);
-    expect(ranked[3].score).toBe(0);
-  });
-
-  it('adds a bonus per question concept a sentence mentions, and a little of its edge score', () => {
-    const pool = [sentence('y#0', 'alpha'), sentence('y#1', 'beta', ['c1']), sentence('y#2', 'gamma', ['c1', 'c2'])];
-    const concepts = ['c1', 'c2'].map((id) => ({ id, name: id, rank: 1, origin: 'vocabulary' as const, surfaceForms: [id] }));
-    const ranked = rankLexically('delta', concepts, pool, reached(pool));
-    expect(ranked.map((r) => r.sentence.key)).toEqual(['y#2', 'y#1', 'y#0']);
-    expect(ranked[0].score).toBe(2 * ranked[1].score);
-    // An edge score (at most 1) adds less than one concept does.
-    const withEdges = rankLexically('delta', concepts, pool, reached(pool, 1));
-    withEdges.forEach((r, i) => {
-      expect(r.score).toBeGreaterThan(ranked[i].score);
-      expect(r.score - ranked[i].score).toBeLessThan(ranked[1].score);
-    });
+describe('answer offsets in a passage', () => {
+  it('map back into every sentence the answer spans', async () => {
+    const [sentences] = await Promise.all([store.getSentences(['protease#0', 'protease#1', 'protease#2'])]);
+    const passage: PassageRecord = {
+      key: passageKey('protease', 0, 2),
+      articleId: 'protease',
+      sentences: sentences.map((s) => s!),
+      text: sentences.map((s) => s!.text).join(' '),
+    };
+    const start = passage.text.indexOf('dimer.');
+    const end = passage.text.indexOf(' binds');
+    expect(passage.text.slice(start, end)).toBe('dimer. A protease inhibitor');
+    expect(sentenceSpans(passage, start, end).map(({ sentence, start: s, end: e }) => [sentence.position, sentence.text.slice(s, e)])).toEqual([
+      [0, 'dimer.'],
+      [1, 'A protease inhibitor'],
+    ]);
+    expect(sentenceSpans(passage, 0, 3).map((s) => s.sentence.position)).toEqual([0]);
   });
 });

@@ -14,14 +14,14 @@ const QUESTION = 'What is the structure of the coronavirus main proteinase?';
 
 const ASK = `query($q: String!) { ask(question: $q) {
   concepts { id }
-  answers { text start end cached sentence { key text article { title } } edge { source { id name } target { id name } } } } }`;
+  answers { text start end cached passage { key text article { title } } edge { source { id name } target { id name } } } } }`;
 
 interface ApiAnswer {
   text: string;
   start: number;
   end: number;
   cached: boolean;
-  sentence: { key: string; text: string; article: { title: string } };
+  passage: { key: string; text: string; article: { title: string } };
   edge: { source: { id: string; name: string }; target: { id: string; name: string } } | null;
 }
 
@@ -29,15 +29,15 @@ interface ApiAnswer {
 async function shownAnswers(page: Page) {
   return page.$$eval('[data-testid=answer]', (items) =>
     items.map((item) => {
-      const sentence = item.querySelector('[data-testid=answer-sentence]')!;
-      const marks = [...sentence.querySelectorAll('mark')];
+      const passage = item.querySelector('[data-testid=answer-passage]')!;
+      const marks = [...passage.querySelectorAll('mark')];
       const mark = marks[0];
-      // Offset of the mark within the sentence's text, counted over the text nodes before it.
+      // Offset of the mark within the passage's text, counted over the text nodes before it.
       let offset = 0;
-      const walker = document.createTreeWalker(sentence, NodeFilter.SHOW_TEXT);
+      const walker = document.createTreeWalker(passage, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node && !mark.contains(node); node = walker.nextNode()) offset += node.textContent!.length;
       return {
-        sentence: sentence.textContent!,
+        passage: passage.textContent!,
         marks: marks.length,
         mark: mark?.textContent ?? null,
         offset,
@@ -59,12 +59,13 @@ async function showGraph(page: Page): Promise<void> {
 }
 
 /** Clicks a link (an edge) of the graph where no node or answer tag covers it; returns the link's id. */
-async function clickLink(page: Page, selector: string): Promise<{ source: string; target: string }> {
+async function clickLink(page: Page, selector: string, only?: string[]): Promise<{ source: string; target: string }> {
   await showGraph(page);
-  const point = await page.evaluate((edgeSelector) => {
+  const point = await page.evaluate(([edgeSelector, allowed]) => {
     const { cy } = (window as any).kgqa;
     const box = cy.container().getBoundingClientRect();
     for (const edge of cy.edges(edgeSelector)) {
+      if (allowed && !allowed.includes([edge.data('source'), edge.data('target')].sort().join('|'))) continue;
       const a = edge.source().renderedPosition();
       const b = edge.target().renderedPosition();
       for (const t of [0.35, 0.65, 0.5, 0.25, 0.75]) {
@@ -87,7 +88,7 @@ async function clickLink(page: Page, selector: string): Promise<{ source: string
       }
     }
     return null;
-  }, selector);
+  }, [selector, only ?? null] as const);
   expect(point, `no clickable link matches ${selector}`).not.toBeNull();
   await page.mouse.click(point!.x, point!.y);
   return { source: point!.source, target: point!.target };
@@ -178,11 +179,11 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
       const answer = answers[i];
       expect(item.marks).toBe(1);
       expect(item.mark).toBe(answer.text);
-      expect(item.sentence).toBe(answer.sentence.text);
-      // The highlight lies within the shown sentence, exactly where the answer's offsets put it.
-      expect(item.sentence.slice(item.offset, item.offset + item.mark!.length)).toBe(item.mark);
+      expect(item.passage).toBe(answer.passage.text);
+      // The highlight lies within the shown passage, exactly where the answer's offsets put it.
+      expect(item.passage.slice(item.offset, item.offset + item.mark!.length)).toBe(item.mark);
       expect(item.offset).toBe(answer.start);
-      expect(item.article).toContain(answer.sentence.article.title);
+      expect(item.article).toContain(answer.passage.article.title);
       expect(item.score).toMatch(/^score \d/);
       expect(item.badge).toBe('new');
     });
@@ -210,7 +211,29 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
   });
 
   it('clicking a link in the graph shows its ranked sentences with their articles, the answering one marked', async () => {
-    const { source, target } = await clickLink(page, '.walked');
+    // Links that led to an answer's passage through one of the link's first 20 sentences (the ones the panel shows).
+    type Asked = { passage: { sentences: { key: string }[] }; spans: { sentence: { key: string } }[]; edge: ApiAnswer['edge'] };
+    const asked = await graphql<{ ask: { answers: Asked[] } }>(
+      server.url,
+      `query($q: String!) { ask(question: $q) { answers { passage { sentences { key } } spans { sentence { key } } edge { source { id } target { id } } } } }`,
+      { q: QUESTION },
+    );
+    const answering = new Map<string, { flagged: number; marked: number }>();
+    for (const answer of asked.data!.ask.answers) {
+      if (!answer.edge) continue;
+      const id = [answer.edge.source.id, answer.edge.target.id].sort().join('|');
+      const link = await graphql(server.url, `query($s: ID!, $t: ID!) { edge(source: $s, target: $t) { sentences(first: 20) { key } } }`, {
+        s: answer.edge.source.id,
+        t: answer.edge.target.id,
+      });
+      const keys: string[] = link.data.edge.sentences.map((s: { key: string }) => s.key);
+      const flagged = keys.filter((key) => answer.passage.sentences.some((s) => s.key === key)).length;
+      const marked = keys.filter((key) => answer.spans.some((span) => span.sentence.key === key)).length;
+      const known = answering.get(id) ?? { flagged: 0, marked: 0 };
+      if (flagged > 0) answering.set(id, { flagged: known.flagged + flagged, marked: known.marked + marked });
+    }
+    expect(answering.size).toBeGreaterThan(0);
+    const { source, target } = await clickLink(page, '.walked', [...answering.keys()]);
     const edge = await graphql(
       server.url,
       `query($s: ID!, $t: ID!) { edge(source: $s, target: $t) { rank source { name } target { name } sentences(first: 20) { key text article { title } } } }`,
@@ -224,9 +247,11 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     );
     expect(sentences.map((s) => s.text)).toEqual(expected.sentences.map((s: { text: string }) => s.text));
     sentences.forEach((s, i) => expect(s.article).toContain(expected.sentences[i].article.title));
-    // The link led to an answer: its sentence is flagged and the answer highlighted in it.
+    // The link led to an answer's passage: the passage's sentences on the link are flagged, the answer marked where it lies.
     expect(await page.textContent('#side-content')).toMatch(/This link led to A\d+/);
-    expect(await page.locator('.link-sentence.answering mark').count()).toBeGreaterThan(0);
+    const expectedMarks = answering.get([source, target].sort().join('|'))!;
+    expect(await page.locator('.link-sentence.answering').count()).toBe(expectedMarks.flagged);
+    expect(await page.locator('.link-sentence.answering mark').count()).toBe(expectedMarks.marked);
     expect(await page.evaluate(() => (window as any).kgqa.cy.edges('.chosen').length)).toBe(1);
     await screenshot(page, 'web-page-4-link');
   });
@@ -280,7 +305,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
 
     await question.fill('Zyxwv qoph blorfs?');
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
-    await expect.poll(() => page.textContent('#answers-status')).toMatch(/No answer found\. None of the words in your question name a concept/);
+    await expect.poll(() => page.textContent('#answers-status')).toMatch(/No answer found\. No passage of the articles matches the words of your question/);
     expect(await page.textContent('#ask-error')).toBe('');
     expect(await page.locator('[data-testid=answer]').count()).toBe(0);
     await screenshot(page, 'web-page-7-no-answer');

@@ -10,6 +10,7 @@ import {
   type StoreStats,
 } from '../domain.js';
 import type { GraphStore, Page, RankedPage } from '../store/store.js';
+import type { TermPostings, TextIndexStats } from '../store/text-index.js';
 import type { QuestionConcepts } from './question-concepts.js';
 
 /** One read of the graph by key; DataLoader's `load` is one, so the loads of one tick become one store call. */
@@ -30,10 +31,14 @@ export interface GraphReads {
   conceptEdges: Loader<{ conceptId: string; page: Page }, RankedPage<EdgeRecord>>;
   articleSentences: Loader<{ articleId: string; page: Page }, RankedPage<string>>;
   conceptSentences: Loader<{ conceptId: string; limit: number }, string[]>;
+  postings: Loader<{ term: string; limit: number }, TermPostings>;
+  sentenceTerms: Loader<string, string[] | null>;
   /** Ids of the stored concepts a free text (a search, a question) names. */
   questionConcepts(text: string): Promise<string[]>;
   /** Corpus totals, read at most once. */
   stats(): Promise<StoreStats>;
+  /** Text index totals, read at most once. */
+  textStats(): Promise<TextIndexStats>;
   /** The corpus version as the store has it now; caches derived from the corpus key on it. */
   corpusVersion(): Promise<string>;
 }
@@ -41,6 +46,7 @@ export interface GraphReads {
 export function createGraphReads(store: GraphStore, questionConcepts: QuestionConcepts): GraphReads {
   const pageKey = (id: string, page: Page) => `${id}\u0000${page.offset}\u0000${page.limit}`;
   let stats: Promise<StoreStats> | undefined;
+  let textStats: Promise<TextIndexStats> | undefined;
   return {
     article: new DataLoader((ids) => store.getArticles(ids)),
     sentence: new DataLoader((keys) => store.getSentences(keys)),
@@ -58,8 +64,11 @@ export function createGraphReads(store: GraphStore, questionConcepts: QuestionCo
     conceptSentences: new DataLoader((requests) => store.conceptSentences(requests), {
       cacheKeyFn: ({ conceptId, limit }) => `${conceptId}\u0000${limit}`,
     }),
+    postings: new DataLoader((requests) => store.postings(requests), { cacheKeyFn: ({ term, limit }) => `${term}\u0000${limit}` }),
+    sentenceTerms: new DataLoader((keys) => store.sentenceTerms(keys)),
     questionConcepts: (text) => questionConcepts.match(text),
     stats: () => (stats ??= store.stats()),
+    textStats: () => (textStats ??= store.textStats()),
     corpusVersion: () => store.corpusVersion(),
   };
 }

@@ -1,4 +1,4 @@
-import type { SentenceTokens } from '../domain.js';
+import { sentenceStarts, type PassageRecord, type SentenceTokens } from '../domain.js';
 import type { AnswerCache, CachedSpan } from '../store/answer-cache.js';
 import type { GraphStore } from '../store/store.js';
 import { questionDigest } from './question.js';
@@ -9,8 +9,8 @@ import type { TokenizedText } from './tokenizers/tokenizer.js';
 export interface AnswerRequest {
   /** Normalized question text (see normalizeQuestion); also what the reader reads. */
   question: string;
-  sentenceKey: string;
-  /** The corpus version the sentence was retrieved at: the cache scope, so one request reads the version once. */
+  passage: PassageRecord;
+  /** The corpus version the passage was retrieved at: the cache scope, so one request reads the version once. */
   corpusVersion: string;
 }
 
@@ -40,8 +40,9 @@ export function emptyTimings(): PipelineTimings {
 }
 
 /**
- * Answers (question, sentence) pairs: from the cache when it can, otherwise by one read over every missing
+ * Answers (question, passage) pairs: from the cache when it can, otherwise by one read over every missing
  * pair at once (the reader plans its model runs). Identical concurrent work shares one read (single flight).
+ * A passage is read as its sentences' stored tokens laid end to end, so nothing is tokenized again.
  */
 export class AnswerService {
   readonly timings = emptyTimings();
@@ -69,14 +70,14 @@ export class AnswerService {
       if (scope === undefined) scopeOf.set(key, (scope = this.scope(r)));
       return scope;
     });
-    const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], sentenceKey: r.sentenceKey })));
+    const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], passageKey: r.passage.key })));
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));
     const misses = requests.map((_, i) => i).filter((i) => cached[i] === null);
     this.observer?.onCacheLookup(requests.length - misses.length, misses.length);
     if (misses.length === 0) return results;
 
-    const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].sentenceKey}`).sort().join('\n');
+    const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].passage.key}`).sort().join('\n');
     const spans = await this.flights.run(flightKey, () => this.read(misses.map((i) => requests[i]), misses.map((i) => scopes[i])));
     misses.forEach((index, j) => (results[index] = { span: spans[j], cached: false }));
     return results;
@@ -84,8 +85,7 @@ export class AnswerService {
 
   private async read(requests: readonly AnswerRequest[], scopes: readonly string[]): Promise<(CachedSpan | null)[]> {
     let mark = performance.now();
-    const keys = requests.map((r) => r.sentenceKey);
-    const sentenceTokens = await this.sentenceTokens(keys);
+    const passageTokens = await this.passageTokens(requests.map((r) => r.passage));
     this.timings.fetchMs += performance.now() - mark;
 
     mark = performance.now();
@@ -95,10 +95,10 @@ export class AnswerService {
     }
     this.timings.tokenizeMs += performance.now() - mark;
 
-    const readable = requests.map((_, i) => i).filter((i) => sentenceTokens[i] && sentenceTokens[i]!.ids.length > 0);
+    const readable = requests.map((_, i) => i).filter((i) => passageTokens[i] && passageTokens[i]!.ids.length > 0);
     const inferStarted = performance.now();
     const spans = await this.reader.read(
-      readable.map((i) => ({ question: questionTokens.get(requests[i].question)!, sentence: sentenceTokens[i]! })),
+      readable.map((i) => ({ question: questionTokens.get(requests[i].question)!, sentence: passageTokens[i]! })),
       this.timings,
     );
     this.observer?.onRead(readable.length, (performance.now() - inferStarted) / 1000);
@@ -109,24 +109,43 @@ export class AnswerService {
 
     mark = performance.now();
     await this.cache.setMany(
-      readable.flatMap((i) => (results[i] ? [[{ scope: scopes[i], sentenceKey: keys[i] }, results[i]!] as const] : [])),
+      readable.flatMap((i) => (results[i] ? [[{ scope: scopes[i], passageKey: requests[i].passage.key }, results[i]!] as const] : [])),
     );
     this.timings.cacheMs += performance.now() - mark;
     return results;
   }
 
+  /**
+   * Each passage's tokens: its sentences' tokens one after another, offsets moved to where each sentence starts in
+   * the passage text. Null when a sentence is gone (the corpus changed since retrieval).
+   */
+  private async passageTokens(passages: readonly PassageRecord[]): Promise<(TokenizedText | null)[]> {
+    const sentences = [...new Map(passages.flatMap((p) => p.sentences).map((s) => [s.key, s])).values()];
+    const tokens = await this.sentenceTokens(sentences);
+    const bySentence = new Map(sentences.map((s, i) => [s.key, tokens[i]]));
+    return passages.map((passage) => {
+      const starts = sentenceStarts(passage);
+      const joined: TokenizedText = { ids: [], offsets: [] };
+      for (const [i, sentence] of passage.sentences.entries()) {
+        const part = bySentence.get(sentence.key);
+        if (!part) return null;
+        joined.ids.push(...part.ids);
+        for (const offset of part.offsets) joined.offsets.push(offset + starts[i]);
+      }
+      return joined;
+    });
+  }
+
   /** Stored tokens when this tokenizer made them; otherwise tokenized now and written back for next time. */
-  private async sentenceTokens(keys: readonly string[]): Promise<(TokenizedText | null)[]> {
+  private async sentenceTokens(sentences: readonly { key: string; text: string }[]): Promise<TokenizedText[]> {
     const { tokenizer } = this.reader;
-    const [stored, sentences] = await Promise.all([this.store.getSentenceTokens(keys), this.store.getSentences(keys)]);
+    const stored = await this.store.getSentenceTokens(sentences.map((s) => s.key));
     const fresh: [string, SentenceTokens][] = [];
-    const tokens = keys.map((key, i) => {
+    const tokens = sentences.map((sentence, i) => {
       const current = stored[i];
       if (current?.fingerprint === tokenizer.fingerprint) return current;
-      const sentence = sentences[i];
-      if (!sentence) return null;
       const made = { fingerprint: tokenizer.fingerprint, ...tokenizer.tokenize(sentence.text) };
-      fresh.push([key, made]);
+      fresh.push([sentence.key, made]);
       return made;
     });
     if (fresh.length > 0) await this.store.putSentenceTokens(fresh);

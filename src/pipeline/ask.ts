@@ -1,15 +1,15 @@
-import type { ConceptRecord, EdgeKey, SentenceRecord } from '../domain.js';
+import { sentenceSpans, type ConceptRecord, type EdgeKey, type PassageRecord } from '../domain.js';
 import type { GraphReads } from '../graph/graph-reads.js';
 import type { AnswerService } from './answer-service.js';
 import { normalizeQuestion } from './question.js';
 import type { RetrievalMemo } from './retrieval-memo.js';
 import { retrieveCandidates, type Retrieval } from './retrieve.js';
 
-/** Answers (question, sentence) pairs: an AnswerService, or a request's batch in front of one. */
+/** Answers (question, passage) pairs: an AnswerService, or a request's batch in front of one. */
 export type Answerer = Pick<AnswerService, 'answer'>;
 
 export interface AskOptions {
-  /** Sentences the reader reads. */
+  /** Passages the reader reads. */
   candidates: number;
   /** Answers returned, best first. */
   limit: number;
@@ -19,10 +19,10 @@ export interface AskOptions {
 }
 
 export interface AskAnswer {
-  sentence: SentenceRecord;
-  /** The edge that led to the sentence; null when one of the question's concepts alone did. */
+  passage: PassageRecord;
+  /** The edge among the question's concepts that led to the answer's sentence (or else to its passage); null when its text alone did. */
   edge: EdgeKey | null;
-  /** Character offsets of the answer in the sentence text. */
+  /** Character offsets of the answer in the passage text. */
   start: number;
   end: number;
   score: number;
@@ -33,13 +33,13 @@ export interface AskResult {
   /** As asked. */
   question: string;
   concepts: ConceptRecord[];
-  /** The sentences read, in retrieval order. */
-  candidates: SentenceRecord[];
+  /** The passages read, in retrieval order. */
+  candidates: PassageRecord[];
   answers: AskAnswer[];
   tookMs: number;
 }
 
-/** The ask use case: retrieve candidate sentences, read each (or take its cached answer), return the best spans. */
+/** The ask use case: retrieve candidate passages, read each (or take its cached answer), return the best spans. */
 export async function ask(graph: GraphReads, answers: Answerer, question: string, options: AskOptions): Promise<AskResult> {
   const started = performance.now();
   // Concepts are matched on the question as typed (acronyms such as SARS only match in capitals); the reader
@@ -47,17 +47,21 @@ export async function ask(graph: GraphReads, answers: Answerer, question: string
   const retrieval = await retrieveCandidates(graph, question, { candidates: options.candidates, years: options.years }, options.retrievals);
   const normalized = normalizeQuestion(question);
   const resolved = await answers.answer(
-    retrieval.candidates.map(({ sentence }) => ({ question: normalized, sentenceKey: sentence.key, corpusVersion: retrieval.corpusVersion })),
+    retrieval.candidates.map(({ passage }) => ({ question: normalized, passage, corpusVersion: retrieval.corpusVersion })),
   );
-  const found: AskAnswer[] = retrieval.candidates.flatMap(({ sentence, edge }, i) => {
+  const found: AskAnswer[] = retrieval.candidates.flatMap(({ passage, edge, sentenceEdges }, i) => {
     const { span, cached } = resolved[i];
-    return span ? [{ sentence, edge, ...span, cached }] : [];
+    if (!span) return [];
+    // The edge that led to the sentence the answer starts in, when the graph led there; else the passage's.
+    const first = sentenceSpans(passage, span.start, span.end)[0]?.sentence;
+    const own = first ? sentenceEdges[passage.sentences.indexOf(first)] : null;
+    return [{ passage, edge: own ?? edge, ...span, cached }];
   });
-  found.sort((a, b) => b.score - a.score || (a.sentence.key < b.sentence.key ? -1 : 1));
+  found.sort((a, b) => b.score - a.score || (a.passage.key < b.passage.key ? -1 : 1));
   return {
     question,
     concepts: retrieval.concepts,
-    candidates: retrieval.candidates.map((c) => c.sentence),
+    candidates: retrieval.candidates.map((c) => c.passage),
     answers: found.slice(0, options.limit),
     tookMs: performance.now() - started,
   };

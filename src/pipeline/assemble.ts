@@ -18,7 +18,7 @@ export interface AssembleOptions {
   maxQuestionTokens: number;
 }
 
-/** One row of the batch: a tokenized question and one tokenized candidate sentence. */
+/** One row of the batch: a tokenized question and one tokenized candidate passage. */
 export interface BatchRow {
   question: readonly number[];
   context: readonly number[];

@@ -1,34 +1,58 @@
-import { canonicalEdge, edgeId, type ConceptRecord, type EdgeKey, type SentenceRecord } from '../domain.js';
+import { canonicalEdge, edgeId, parseSentenceKey, passageOf, sentenceKey, type ConceptRecord, type EdgeKey, type PassageRecord, type SentenceRecord } from '../domain.js';
 import type { GraphReads } from '../graph/graph-reads.js';
 import { conceptNeighbourhood, inYears, matchConcepts } from '../graph/neighbourhood.js';
-import { rankLexically, type PoolLink, type RankedSentence } from './lexical-rank.js';
+import { analyzeText, matchSentences } from '../graph/text-search.js';
+import { pickWindows, scoreWindows, type PassageWindow } from './passages.js';
 import type { RetrievalMemo } from './retrieval-memo.js';
 
 export interface RetrievalOptions {
-  /** Sentences handed to the reader. */
+  /** Passages handed to the reader. */
   candidates: number;
   years: readonly number[] | null;
+}
+
+export interface Candidate {
+  passage: PassageRecord;
+  /** The strongest edge among the question's concepts that led into the passage; null when only its text did. */
+  edge: EdgeKey | null;
+  /** For each of the passage's sentences, the edge that led to it, if the graph did. */
+  sentenceEdges: (EdgeKey | null)[];
+  score: number;
 }
 
 export interface Retrieval {
   /** The corpus version retrieved from. */
   corpusVersion: string;
+  /** The concepts the question names. */
   concepts: ConceptRecord[];
-  /** Best first; each with the edge that led to it. */
-  candidates: RankedSentence[];
+  /** Best first. */
+  candidates: Candidate[];
 }
 
+/*
+ * Every figure below was chosen on the COVID-QA dev questions (bench/retrieval.bench.ts; docs/benchmarks.md).
+ */
 const MAX_QUESTION_CONCEPTS = 12;
+/** The head of each question term's posting list: the cost of a query stops growing with the corpus here. */
+const POSTINGS_PER_TERM = 300;
+/** Best-matching sentences whose windows (and their neighbours' windows) are scored. */
+const TEXT_POOL = 200;
+/** Passages: the sentence and up to two on each side (5 sentences, ~125 words), at most this many index terms. */
+const WINDOW = { radius: 2, maxTerms: 100, bigramWeight: 2 };
+/** Graph walk: the strongest edges around each question concept, and how many of an edge's sentences it reads. */
 const NEIGHBOUR_EDGES_PER_CONCEPT = 40;
 const SENTENCES_PER_INNER_EDGE = 60;
 const SENTENCES_PER_NEIGHBOUR_EDGE = 12;
-/** A concept this rare is read in full; commoner ones are reached through their edges only. */
+/** A concept this rare is read in full; commoner ones are reached through their edges. */
 const MAX_FULLY_READ_CONCEPT_RANK = 400;
+/** The graph's sentences that become passage centres, most question concepts first, then by edge proximity. */
+const GRAPH_POOL = Number(process.env.X_GRAPH_POOL ?? 100);
+/** What each question concept a passage's sentences mention (as the graph found them) adds to its score. */
+const CONCEPT_WEIGHT = Number(process.env.X_CONCEPT_WEIGHT ?? 1);
 
 /**
- * The sentences to read for a question: a pool gathered around the question's concepts (see sentencePool),
- * ranked lexically against the question (see rankLexically), so a question naming one concept still finds its
- * sentence. With a memo, the same question on the same corpus version is retrieved once.
+ * The passages to read for a question, from the text index and the concept graph together, then ranked as one
+ * pool: see retrievePassages. With a memo, the same question on the same corpus version is retrieved once.
  */
 export async function retrieveCandidates(
   graph: GraphReads,
@@ -37,50 +61,116 @@ export async function retrieveCandidates(
   memo?: RetrievalMemo<Retrieval>,
 ): Promise<Retrieval> {
   const corpusVersion = await graph.corpusVersion();
-  const retrieve = async () => ({ corpusVersion, ...(await walkAndRank(graph, question, options)) });
+  const retrieve = async () => ({ corpusVersion, ...(await retrievePassages(graph, question, options)) });
   return memo ? memo.get(corpusVersion, JSON.stringify([question, options.candidates, options.years]), retrieve) : retrieve();
 }
 
-async function walkAndRank(graph: GraphReads, question: string, options: RetrievalOptions): Promise<Omit<Retrieval, 'corpusVersion'>> {
-  const concepts = await matchConcepts(graph, question, MAX_QUESTION_CONCEPTS);
-  if (concepts.length === 0 || options.candidates === 0) return { concepts, candidates: [] };
-  const { sentences, links } = await sentencePool(graph, concepts, options.years);
-  return { concepts, candidates: rankLexically(question, concepts, sentences, links).slice(0, options.candidates) };
+/** How the graph reached a sentence: the edge, its proximity score there, and how many question concepts it names. */
+interface GraphLink {
+  edge: EdgeKey | null;
+  edgeScore: number;
+  concepts: number;
 }
 
 /**
- * Every edge among the concepts and the strongest edges around each, their best sentences, and every sentence of
- * the rarer concepts; with years, only sentences of articles from those years. Each sentence with how it was reached.
+ * Hybrid retrieval. The text index proposes the sentences that best match the question (BM25 over the heads of
+ * its terms' posting lists) and the graph proposes the sentences on edges among and around the concepts the
+ * question names (and every sentence of the rarer ones). Each proposed sentence and its neighbours become the
+ * centre of a passage of adjacent sentences; every passage is scored by BM25 over its whole text plus its question
+ * phrases, plus a bonus per question concept the graph found in it, and the best non-overlapping passages win.
+ * So a passage naming no concept is still found by its words, and one the graph links to the question's concepts
+ * (synonyms included, through the vocabulary) rises even where its words differ.
  */
-async function sentencePool(
-  graph: GraphReads,
-  concepts: readonly ConceptRecord[],
-  years: readonly number[] | null,
-): Promise<{ sentences: SentenceRecord[]; links: Map<string, PoolLink> }> {
+async function retrievePassages(graph: GraphReads, question: string, options: RetrievalOptions): Promise<Omit<Retrieval, 'corpusVersion'>> {
+  const text = analyzeText(question);
+  const concepts = await matchConcepts(graph, question, MAX_QUESTION_CONCEPTS);
+  if (options.candidates === 0 || (text.terms.length === 0 && concepts.length === 0)) return { concepts, candidates: [] };
+  const [matches, links] = await Promise.all([
+    matchSentences(graph, text, { postingsPerTerm: POSTINGS_PER_TERM, limit: TEXT_POOL }),
+    graphLinks(graph, concepts, options.years),
+  ]);
+  // A text match's neighbours are centres too: the best window holding a matching sentence need not be centred on it.
+  const centres = new Set<string>();
+  for (const { key } of matches.sentences) {
+    const location = parseSentenceKey(key)!;
+    for (let p = Math.max(0, location.position - WINDOW.radius); p <= location.position + WINDOW.radius; p++) centres.add(sentenceKey(location.articleId, p));
+  }
+  const strongest = [...links].sort(([a, x], [b, y]) => y.concepts - x.concepts || y.edgeScore - x.edgeScore || (a < b ? -1 : 1));
+  for (const [key] of strongest.slice(0, GRAPH_POOL)) centres.add(key);
+  const windows = await scoreWindows(graph, text, matches, [...centres], WINDOW);
+  const scored = windows.map((window) => ({ ...window, score: window.textScore + CONCEPT_WEIGHT * conceptHits(window, links) }));
+  const allowed = await inWantedYears(graph, scored, options.years);
+  const picked = pickWindows(allowed, options.candidates);
+  const passages = await Promise.all(picked.map((window) => passageFor(graph, window)));
+  const candidates = picked.flatMap((window, i) => {
+    const passage = passages[i];
+    if (!passage) return [];
+    const sentenceEdges = passage.sentences.map((s) => links.get(s.key)?.edge ?? null);
+    return [{ passage, edge: bestEdge(window, links), sentenceEdges, score: window.score }];
+  });
+  return { concepts, candidates };
+}
+
+/**
+ * The sentences the graph walk reaches from the question's concepts: those of every edge among them and of the
+ * strongest edges around each, and every sentence of the rarer concepts; edges filtered by year.
+ */
+async function graphLinks(graph: GraphReads, concepts: readonly ConceptRecord[], years: readonly number[] | null): Promise<Map<string, GraphLink>> {
+  const links = new Map<string, GraphLink>();
+  if (concepts.length === 0) return links;
   const { inner, around } = await conceptNeighbourhood(graph, concepts, { edgesPerConcept: NEIGHBOUR_EDGES_PER_CONCEPT, years });
-  const walks = new Map<string, { edge: EdgeKey; limit: number }>();
-  for (const edge of inner) walks.set(edgeId(edge), { edge: canonicalEdge(edge.source, edge.target), limit: SENTENCES_PER_INNER_EDGE });
+  const walks = new Map<string, { edge: EdgeKey; limit: number; concepts: number }>();
+  for (const edge of inner) walks.set(edgeId(edge), { edge: canonicalEdge(edge.source, edge.target), limit: SENTENCES_PER_INNER_EDGE, concepts: 2 });
   for (const edge of around) {
-    if (!walks.has(edgeId(edge))) walks.set(edgeId(edge), { edge: canonicalEdge(edge.source, edge.target), limit: SENTENCES_PER_NEIGHBOUR_EDGE });
+    if (!walks.has(edgeId(edge))) walks.set(edgeId(edge), { edge: canonicalEdge(edge.source, edge.target), limit: SENTENCES_PER_NEIGHBOUR_EDGE, concepts: 1 });
   }
   const walked = [...walks.values()];
   const rare = concepts.filter((c) => c.rank <= MAX_FULLY_READ_CONCEPT_RANK);
   const [ranked, mentioning] = await Promise.all([
-    Promise.all(walked.map((walk) => graph.edgeSentences.load(walk))),
+    Promise.all(walked.map(({ edge, limit }) => graph.edgeSentences.load({ edge, limit }))),
     Promise.all(rare.map((c) => graph.conceptSentences.load({ conceptId: c.id, limit: MAX_FULLY_READ_CONCEPT_RANK }))),
   ]);
-  const links = new Map<string, PoolLink>();
   ranked.forEach((list, i) => {
-    for (const { key, score } of list) if (!links.has(key)) links.set(key, { edge: walked[i].edge, edgeScore: score });
+    for (const { key, score } of list) {
+      const known = links.get(key);
+      if (!known || walked[i].concepts > known.concepts || (walked[i].concepts === known.concepts && score > known.edgeScore)) {
+        links.set(key, { edge: walked[i].edge, edgeScore: score, concepts: walked[i].concepts });
+      }
+    }
   });
-  for (const key of mentioning.flat()) if (!links.has(key)) links.set(key, { edge: null, edgeScore: 0 });
-  let sentences = (await Promise.all([...links.keys()].map((key) => graph.sentence.load(key)))).filter(
-    (s): s is SentenceRecord => s !== null,
-  );
-  if (years && years.length > 0) {
-    // Edges were filtered by their years; sentences reached through a concept alone are filtered by their article's.
-    const articles = await Promise.all(sentences.map((s) => graph.article.load(s.articleId)));
-    sentences = sentences.filter((_, i) => articles[i]?.year != null && inYears([articles[i]!.year!], years));
+  for (const key of mentioning.flat()) if (!links.has(key)) links.set(key, { edge: null, edgeScore: 0, concepts: 1 });
+  return links;
+}
+
+/** Question concepts the graph found in the window's sentences, at most two per sentence (an inner edge's two ends). */
+function conceptHits(window: PassageWindow, links: ReadonlyMap<string, GraphLink>): number {
+  let hits = 0;
+  for (let p = window.first; p <= window.last; p++) hits += links.get(sentenceKey(window.articleId, p))?.concepts ?? 0;
+  return hits;
+}
+
+function bestEdge(window: PassageWindow, links: ReadonlyMap<string, GraphLink>): EdgeKey | null {
+  let best: GraphLink | null = null;
+  for (let p = window.first; p <= window.last; p++) {
+    const link = links.get(sentenceKey(window.articleId, p));
+    if (link?.edge && (!best || link.concepts > best.concepts || (link.concepts === best.concepts && link.edgeScore > best.edgeScore))) best = link;
   }
-  return { sentences, links };
+  return best?.edge ?? null;
+}
+
+/** With years, only passages of articles from those years. */
+async function inWantedYears<T extends PassageWindow>(graph: GraphReads, windows: T[], years: readonly number[] | null): Promise<T[]> {
+  if (!years || years.length === 0) return windows;
+  const articleIds = [...new Set(windows.map((w) => w.articleId))];
+  const articles = await Promise.all(articleIds.map((id) => graph.article.load(id)));
+  const wanted = new Set(articleIds.filter((_, i) => articles[i]?.year != null && inYears([articles[i]!.year!], years)));
+  return windows.filter((w) => wanted.has(w.articleId));
+}
+
+async function passageFor(graph: GraphReads, window: PassageWindow): Promise<PassageRecord | null> {
+  const keys: string[] = [];
+  for (let p = window.first; p <= window.last; p++) keys.push(sentenceKey(window.articleId, p));
+  const sentences = await Promise.all(keys.map((key) => graph.sentence.load(key)));
+  if (sentences.some((s) => s === null)) return null;
+  return passageOf(sentences as SentenceRecord[]);
 }

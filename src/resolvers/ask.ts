@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { sentenceSpans } from '../domain.js';
 import { ask as askQuestion } from '../pipeline/ask.js';
 import { normalizeQuestion } from '../pipeline/question.js';
 import { badInput, countArgument } from './arguments.js';
@@ -27,7 +28,9 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
 };
 
 export const Answer: AnswerResolvers = {
-  text: (answer) => answer.sentence.text.slice(answer.start, answer.end),
+  text: (answer) => answer.passage.text.slice(answer.start, answer.end),
+  sentence: (answer) => sentenceSpans(answer.passage, answer.start, answer.end)[0]?.sentence ?? answer.passage.sentences[0],
+  spans: (answer) => sentenceSpans(answer.passage, answer.start, answer.end),
   edge: async (answer, _, { graph }) => {
     if (!answer.edge) return null;
     return graph.edge.load(answer.edge);

@@ -1,11 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ConceptRecord, EdgeRecord, SentenceRecord, ArticleRecord, MentionRecord } from '../domain.js';
+import type { ConceptRecord, EdgeRecord, SentenceRecord, ArticleRecord, MentionRecord, PassageRecord } from '../domain.js';
 import type { SearchResultParent, ConnectionParent, ConnectionEdgeParent, AskResultParent, AnswerParent } from './parents.js';
 import type { IngestSummary } from '../ingest/ingest.js';
 import type { ModelDir } from '../pipeline/model-dir.js';
 import type { RequestContext } from './request-context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -28,16 +29,30 @@ export type Answer = {
   __typename?: 'Answer';
   /** True when the answer came from the answer cache rather than a model run. */
   cached: Scalars['Boolean']['output'];
-  /** The graph edge that led retrieval to the sentence. */
+  /** The edge among the question's concepts that led retrieval to the passage; null when its words alone did. */
   edge?: Maybe<Edge>;
   end: Scalars['Int']['output'];
+  /** The passage the answer was read in. */
+  passage: Passage;
   /** Start probability times end probability, as transformers.js scores a span. */
   score: Scalars['Float']['output'];
+  /** The sentence the answer starts in. */
   sentence: Sentence;
-  /** Character offsets of the answer in the sentence text. */
+  /** The answer in each sentence it spans (an answer may cross a sentence boundary), with offsets in that sentence. */
+  spans: Array<AnswerSpan>;
+  /** Character offsets of the answer in the passage text. */
   start: Scalars['Int']['output'];
-  /** The answer, cut from the sentence by character offsets. */
+  /** The answer, cut from the passage text by character offsets. */
   text: Scalars['String']['output'];
+};
+
+/** Part of an answer inside one sentence. */
+export type AnswerSpan = {
+  __typename?: 'AnswerSpan';
+  end: Scalars['Int']['output'];
+  sentence: Sentence;
+  /** Character offsets in the sentence text. */
+  start: Scalars['Int']['output'];
 };
 
 export type Article = {
@@ -57,10 +72,10 @@ export type ArticleSentencesArgs = {
 
 export type AskResult = {
   __typename?: 'AskResult';
-  /** Best span per candidate sentence, highest score first, at most `limit`. */
+  /** Best span per candidate passage, highest score first, at most `limit`. */
   answers: Array<Answer>;
-  /** Every sentence the reader considered, in retrieval order: the provenance of the answers. */
-  candidates: Array<Sentence>;
+  /** Every passage the reader considered, in retrieval order: the provenance of the answers. */
+  candidates: Array<Passage>;
   /** Concepts matched in the question. */
   concepts: Array<Concept>;
   question: Scalars['String']['output'];
@@ -174,6 +189,16 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A stretch of adjacent sentences of one article, read by the QA model as one text: the sentences joined by a space. */
+export type Passage = {
+  __typename?: 'Passage';
+  article: Article;
+  /** `<articleId>#<first>-<last>`: the positions of its first and last sentence. */
+  key: Scalars['String']['output'];
+  sentences: Array<Sentence>;
+  text: Scalars['String']['output'];
+};
+
 /**
  * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
  * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
@@ -182,9 +207,9 @@ export type Query = {
   __typename?: 'Query';
   article?: Maybe<Article>;
   /**
-   * Answers a question from the graph: its concepts lead to edges, the edges to candidate sentences, and an
-   * extractive QA model reads every candidate in one batch. Errors: BAD_USER_INPUT (empty or too long question,
-   * bad limit), MODEL_UNAVAILABLE (the server runs without a model).
+   * Answers a question: the text index and the concept graph find candidate passages (a few adjacent sentences),
+   * and an extractive QA model reads them in batches. Errors: BAD_USER_INPUT (empty or too long question, bad
+   * limit), MODEL_UNAVAILABLE (the server runs without a model).
    */
   ask: AskResult;
   concept?: Maybe<Concept>;
@@ -384,6 +409,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AcceptedDocument: ResolverTypeWrapper<AcceptedDocument>;
   Answer: ResolverTypeWrapper<AnswerParent>;
+  AnswerSpan: ResolverTypeWrapper<Omit<AnswerSpan, 'sentence'> & { sentence: ResolversTypes['Sentence'] }>;
   Article: ResolverTypeWrapper<ArticleRecord>;
   AskResult: ResolverTypeWrapper<AskResultParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -402,6 +428,7 @@ export type ResolversTypes = {
   ModelInfo: ResolverTypeWrapper<ModelDir>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Passage: ResolverTypeWrapper<PassageRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RejectedDocument: ResolverTypeWrapper<RejectedDocument>;
   SearchResult: ResolverTypeWrapper<SearchResultParent>;
@@ -416,6 +443,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AcceptedDocument: AcceptedDocument;
   Answer: AnswerParent;
+  AnswerSpan: Omit<AnswerSpan, 'sentence'> & { sentence: ResolversParentTypes['Sentence'] };
   Article: ArticleRecord;
   AskResult: AskResultParent;
   Boolean: Scalars['Boolean']['output'];
@@ -432,6 +460,7 @@ export type ResolversParentTypes = {
   ModelInfo: ModelDir;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Passage: PassageRecord;
   Query: Record<PropertyKey, never>;
   RejectedDocument: RejectedDocument;
   SearchResult: SearchResultParent;
@@ -452,10 +481,18 @@ export type AnswerResolvers<ContextType = RequestContext, ParentType extends Res
   cached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   edge?: Resolver<Maybe<ResolversTypes['Edge']>, ParentType, ContextType>;
   end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  passage?: Resolver<ResolversTypes['Passage'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   sentence?: Resolver<ResolversTypes['Sentence'], ParentType, ContextType>;
+  spans?: Resolver<Array<ResolversTypes['AnswerSpan']>, ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AnswerSpanResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnswerSpan'] = ResolversParentTypes['AnswerSpan']> = {
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sentence?: Resolver<ResolversTypes['Sentence'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ArticleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Article'] = ResolversParentTypes['Article']> = {
@@ -468,7 +505,7 @@ export type ArticleResolvers<ContextType = RequestContext, ParentType extends Re
 
 export type AskResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AskResult'] = ResolversParentTypes['AskResult']> = {
   answers?: Resolver<Array<ResolversTypes['Answer']>, ParentType, ContextType>;
-  candidates?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType>;
+  candidates?: Resolver<Array<ResolversTypes['Passage']>, ParentType, ContextType>;
   concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
   question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tookMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -530,6 +567,13 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PassageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Passage'] = ResolversParentTypes['Passage']> = {
+  article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType, RequireFields<QueryArticleArgs, 'id'>>;
   ask?: Resolver<ResolversTypes['AskResult'], ParentType, ContextType, RequireFields<QueryAskArgs, 'limit' | 'question'>>;
@@ -583,6 +627,7 @@ export type StatsResolvers<ContextType = RequestContext, ParentType extends Reso
 export type Resolvers<ContextType = RequestContext> = {
   AcceptedDocument?: AcceptedDocumentResolvers<ContextType>;
   Answer?: AnswerResolvers<ContextType>;
+  AnswerSpan?: AnswerSpanResolvers<ContextType>;
   Article?: ArticleResolvers<ContextType>;
   AskResult?: AskResultResolvers<ContextType>;
   Concept?: ConceptResolvers<ContextType>;
@@ -594,6 +639,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ModelInfo?: ModelInfoResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Passage?: PassageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RejectedDocument?: RejectedDocumentResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;

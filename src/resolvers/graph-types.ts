@@ -12,6 +12,7 @@ import type {
   SearchResultResolvers,
   SentenceConnectionEdgeResolvers,
   SentenceConnectionResolvers,
+  PassageResolvers,
   SentenceResolvers,
 } from './generated-types.js';
 import type { ConnectionParent } from './parents.js';
@@ -88,6 +89,11 @@ export const Sentence: SentenceResolvers = {
 
 export const Mention: MentionResolvers = {
   concept: async (mention, _, { graph }) => present(await graph.concept.load(mention.conceptId), `concept ${mention.conceptId}`),
+};
+
+export const Passage: PassageResolvers = {
+  article: async (passage, _, { graph }) => present(await graph.article.load(passage.articleId), `article ${passage.articleId}`),
+  sentences: (passage) => passage.sentences,
 };
 
 export const Article: ArticleResolvers = {

@@ -1,18 +1,18 @@
-/** The reader's best span in one sentence for one question: character offsets into the sentence. */
+/** The reader's best span in one passage for one question: character offsets into the passage text. */
 export interface CachedSpan {
   start: number;
   end: number;
   score: number;
 }
 
-/** `scope` names the question, model and corpus version; the sentence key places the entry beside its sentence. */
+/** `scope` names the question, model and corpus version; the passage key places the entry beside its article. */
 export interface AnswerCacheKey {
   scope: string;
-  sentenceKey: string;
+  passageKey: string;
 }
 
 /**
- * Answers already read, by (scope, sentence). `openStore` pairs every store with the cache that suits it: the
+ * Answers already read, by (scope, passage). `openStore` pairs every store with the cache that suits it: the
  * embedded store with one in this process, Redis with one shared by every process of the corpus.
  */
 export interface AnswerCache {

@@ -31,6 +31,6 @@ export class MemoryAnswerCache implements AnswerCache {
   }
 }
 
-function entryKey({ scope, sentenceKey }: AnswerCacheKey): string {
-  return `${scope}|${sentenceKey}`;
+function entryKey({ scope, passageKey }: AnswerCacheKey): string {
+  return `${scope}|${passageKey}`;
 }

@@ -1,6 +1,6 @@
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
 import { luaScript, type RedisReply } from './redis/connection.js';
-import { parseSentenceKey } from '../domain.js';
+import { parsePassageKey } from '../domain.js';
 import type { RedisStore } from './redis-store.js';
 
 export interface RedisAnswerCacheOptions {
@@ -8,7 +8,7 @@ export interface RedisAnswerCacheOptions {
   ttlMs?: number;
 }
 
-/** KEYS: one (scope, article) answer hash. ARGV: ttl ms, then (position, span JSON) pairs. Sets the fields and the TTL together. */
+/** KEYS: one (scope, article) answer hash. ARGV: ttl ms, then (passage positions, span JSON) pairs. Sets the fields and the TTL together. */
 const SET_ANSWERS = luaScript(`
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -19,7 +19,7 @@ const DEFAULT_TTL_MS = 24 * 3600_000;
 
 /**
  * Answers shared by every kgqa process on one Redis. One hash per (scope, article) holds the spans by
- * sentence position, under the article's hashtag, so a question's answers over one article are one HMGET.
+ * passage positions ("first-last"), under the article's hashtag, so a question's answers over one article are one HMGET.
  * The scope names the corpus version, so a new ingest makes old entries unreachable; the TTL removes them.
  */
 export class RedisAnswerCache implements AnswerCache {
@@ -37,7 +37,7 @@ export class RedisAnswerCache implements AnswerCache {
     const spans: (CachedSpan | null)[] = keys.map(() => null);
     await Promise.all(
       [...this.group(keys.map((key, index) => [key, index] as const))].map(async ([hash, entries]) => {
-        const reply = (await this.store.connection.send(hash, ['HMGET', hash, ...entries.map(([position]) => String(position))])) as RedisReply[];
+        const reply = (await this.store.connection.send(hash, ['HMGET', hash, ...entries.map(([positions]) => positions)])) as RedisReply[];
         entries.forEach(([, index], i) => (spans[index] = reply[i] === null ? null : (JSON.parse(reply[i] as string) as CachedSpan)));
       }),
     );
@@ -47,7 +47,7 @@ export class RedisAnswerCache implements AnswerCache {
   async setMany(entries: readonly (readonly [AnswerCacheKey, CachedSpan])[]): Promise<void> {
     await Promise.all(
       [...this.group(entries)].map(([hash, fields]) =>
-        this.store.connection.eval(SET_ANSWERS, [hash], [this.ttlMs, ...fields.flatMap(([position, span]) => [position, JSON.stringify(span)])]),
+        this.store.connection.eval(SET_ANSWERS, [hash], [this.ttlMs, ...fields.flatMap(([positions, span]) => [positions, JSON.stringify(span)])]),
       ),
     );
   }
@@ -65,15 +65,15 @@ export class RedisAnswerCache implements AnswerCache {
     });
   }
 
-  /** Groups (cache key, value) pairs by their answer hash, as (sentence position, value) pairs. */
-  private group<T>(entries: Iterable<readonly [AnswerCacheKey, T]>): Map<string, [number, T][]> {
-    const groups = new Map<string, [number, T][]>();
-    for (const [{ scope, sentenceKey }, value] of entries) {
-      const parsed = parseSentenceKey(sentenceKey);
+  /** Groups (cache key, value) pairs by their answer hash, as (passage positions "first-last", value) pairs. */
+  private group<T>(entries: Iterable<readonly [AnswerCacheKey, T]>): Map<string, [string, T][]> {
+    const groups = new Map<string, [string, T][]>();
+    for (const [{ scope, passageKey }, value] of entries) {
+      const parsed = parsePassageKey(passageKey);
       if (!parsed) continue;
       const hash = this.store.keys.article(parsed.articleId).answers(scope);
       const group = groups.get(hash) ?? [];
-      group.push([parsed.position, value]);
+      group.push([`${parsed.first}-${parsed.last}`, value]);
       groups.set(hash, group);
     }
     return groups;

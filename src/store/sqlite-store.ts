@@ -168,12 +168,27 @@ export class SqliteStore implements GraphStore {
     });
   }
 
+  /** One range read per run of adjacent positions: passages ask for runs of neighbouring sentences. */
   async sentenceTerms(keys: readonly string[]): Promise<(string[] | null)[]> {
-    return keys.map((key) => {
-      const location = parseSentenceKey(key);
-      const terms = location && (this.sql.sentenceTerms.pluck().get(location.articleId, location.position) as string | undefined);
-      return typeof terms === 'string' ? splitTerms(terms) : null;
-    });
+    const located = keys
+      .map((key, index) => ({ location: parseSentenceKey(key), index }))
+      .filter((entry): entry is { location: { articleId: string; position: number }; index: number } => entry.location !== null)
+      .sort((a, b) => (a.location.articleId < b.location.articleId ? -1 : a.location.articleId > b.location.articleId ? 1 : a.location.position - b.location.position));
+    const terms: (string[] | null)[] = keys.map(() => null);
+    for (let start = 0; start < located.length; ) {
+      let end = start + 1;
+      const { articleId } = located[start].location;
+      while (end < located.length && located[end].location.articleId === articleId && located[end].location.position <= located[end - 1].location.position + 1) end++;
+      const from = located[start].location.position;
+      const rows = this.sql.termRange.all(articleId, from, located[end - 1].location.position) as { position: number; terms: string }[];
+      const byPosition = new Map(rows.map((row) => [row.position, row.terms]));
+      for (let i = start; i < end; i++) {
+        const found = byPosition.get(located[i].location.position);
+        if (found !== undefined) terms[located[i].index] = splitTerms(found);
+      }
+      start = end;
+    }
+    return terms;
   }
 
   async textStats(): Promise<TextIndexStats> {
@@ -209,7 +224,9 @@ function prepareReads(db: Connection) {
     contentHash: statement('SELECT content_hash FROM articles WHERE article_id = ?'),
     sentenceCount: statement('SELECT sentence_count FROM articles WHERE article_id = ?'),
     sentence: statement('SELECT s.* FROM sentences s JOIN articles a ON s.article = a.id WHERE a.article_id = ? AND s.position = ?'),
-    sentenceTerms: statement('SELECT s.terms FROM sentences s JOIN articles a ON s.article = a.id WHERE a.article_id = ? AND s.position = ?'),
+    termRange: statement(
+      'SELECT position, terms FROM sentences WHERE article = (SELECT id FROM articles WHERE article_id = ?) AND position BETWEEN ? AND ?',
+    ),
     tokens: statement('SELECT t.* FROM tokens t JOIN articles a ON t.article = a.id WHERE a.article_id = ? AND t.position = ?'),
     concept: statement('SELECT name, origin, forms, rank FROM concepts WHERE concept_id = ? AND rank > 0'),
     conceptDegree: statement('SELECT degree FROM concepts WHERE concept_id = ? AND rank > 0'),

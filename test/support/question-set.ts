@@ -1,7 +1,7 @@
 /** The hand-written factoid questions over the CORD-19 sample (questions/README.md), as the parity test and the benchmarks read them. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SentenceRecord } from '../../src/domain.js';
+import type { PassageRecord, SentenceRecord } from '../../src/domain.js';
 import { packageRoot } from '../../src/paths.js';
 import { normalizeQuestion } from '../../src/pipeline/question.js';
 import type { App } from '../../src/server/app.js';
@@ -28,16 +28,17 @@ export function loadQuestionSet(path = QUESTION_SET_PATH): FactoidQuestion[] {
   });
 }
 
-export function holdsAnswer(question: FactoidQuestion, sentence: SentenceRecord): boolean {
-  return sentence.articleId === question.articleId && sentence.text.includes(question.evidence);
+/** Whether a sentence or passage of the question's article holds its evidence. */
+export function holdsAnswer(question: FactoidQuestion, candidate: Pick<SentenceRecord, 'articleId' | 'text'>): boolean {
+  return candidate.articleId === question.articleId && candidate.text.includes(question.evidence);
 }
 
 export interface RetrievedQuestion extends FactoidQuestion {
   /** What the reader reads (normalizeQuestion). */
   normalized: string;
-  /** The sentences `ask` reads, best first, at most `k`. */
-  candidates: SentenceRecord[];
-  /** 0-based rank of the sentence holding the answer among the candidates, or -1. */
+  /** The passages `ask` reads, best first, at most `k`. */
+  candidates: PassageRecord[];
+  /** 0-based rank of the passage holding the answer among the candidates, or -1. */
   evidenceRank: number;
 }
 

@@ -34,7 +34,7 @@ export function summary(result: AskResult, onConcept: (id: string) => void): HTM
       ? h(
           'p',
           { class: 'muted' },
-          `The model read ${plural(result.candidates.length, 'candidate sentence')} in ${Math.round(result.tookMs)} ms`,
+          `The model read ${plural(result.candidates.length, 'passage')} in ${Math.round(result.tookMs)} ms`,
           result.answers.length > 0 ? `; ${plural(result.answers.length, 'answer')} below, best first.` : '.',
         )
       : null,
@@ -42,10 +42,10 @@ export function summary(result: AskResult, onConcept: (id: string) => void): HTM
 }
 
 export function answerItem(answer: Answer, index: number, handlers: AnswerHandlers): HTMLLIElement {
-  const { sentence } = answer;
-  const quote = h('blockquote', { class: 'sentence', 'data-testid': 'answer-sentence' });
+  const { passage } = answer;
+  const quote = h('blockquote', { class: 'sentence', 'data-testid': 'answer-passage' });
   quote.append(
-    highlighted(sentence.text, [[{ start: answer.start, end: answer.end, wrap: () => h('mark', { class: 'answer-mark', 'data-testid': 'answer-mark' }) }]]),
+    highlighted(passage.text, [[{ start: answer.start, end: answer.end, wrap: () => h('mark', { class: 'answer-mark', 'data-testid': 'answer-mark' }) }]]),
   );
   const edge = answer.edge;
   const provenance = edge
@@ -59,7 +59,7 @@ export function answerItem(answer: Answer, index: number, handlers: AnswerHandle
           `${edge.source.name} — ${edge.target.name}`,
         ),
       )
-    : h('p', { class: 'provenance' }, 'Found through a concept of your question mentioned in the sentence.');
+    : h('p', { class: 'provenance' }, 'Found through the words of your question.');
   const item = h(
     'li',
     { class: 'answer', id: `answer-${index + 1}`, 'data-testid': 'answer', tabindex: -1 },
@@ -76,7 +76,7 @@ export function answerItem(answer: Answer, index: number, handlers: AnswerHandle
     h(
       'p',
       { class: 'meta' },
-      h('cite', { 'data-testid': 'answer-article' }, articleLabel(sentence.article)),
+      h('cite', { 'data-testid': 'answer-article' }, articleLabel(passage.article)),
       h('span', { class: 'score', title: 'start probability × end probability' }, `score ${formatScore(answer.score)}`),
     ),
     provenance,

@@ -38,13 +38,24 @@ export interface Sentence {
   mentions: Mention[];
 }
 
+/** Adjacent sentences of one article read as one text: the sentences joined by a space. */
+export interface Passage {
+  key: string;
+  text: string;
+  article: Article;
+  sentences: Sentence[];
+}
+
 export interface Answer {
   text: string;
   score: number;
+  /** Offsets in the passage text. */
   start: number;
   end: number;
   cached: boolean;
-  sentence: Sentence;
+  passage: Passage;
+  /** The answer in each sentence it spans, with offsets in that sentence's text. */
+  spans: { start: number; end: number; sentence: { key: string } }[];
   edge: Edge | null;
 }
 
@@ -142,7 +153,11 @@ export async function ask(question: string, years: number[] | null, limit = 5): 
         question tookMs
         concepts { ${CONCEPT} }
         candidates { key }
-        answers { text score start end cached sentence { ${SENTENCE} } edge { ${EDGE} } }
+        answers {
+          text score start end cached edge { ${EDGE} }
+          passage { key text article { id title year } sentences { ${SENTENCE} } }
+          spans { start end sentence { key } }
+        }
       }
     }`,
     { question, years, limit },

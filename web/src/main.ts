@@ -31,7 +31,8 @@ const state = {
   view: null as View,
   years: null as number[] | null,
   /** The answers on screen, by sentence key, for the side panel. */
-  answers: new Map<string, { index: number; answer: Answer }>(),
+  /** Answers by every sentence of their passage, with the answer's offsets in the sentences it lies in. */
+  answers: new Map<string, { index: number; answer: Answer; start?: number; end?: number }>(),
   /** Bumped by every new ask or search, so a slow old response cannot overwrite a newer one. */
   generation: 0,
 };
@@ -142,7 +143,7 @@ async function askQuestion(question: string): Promise<void> {
   askButton.textContent = 'Asking…';
   answersList.replaceChildren();
   state.answers.clear();
-  setStatus(answersStatus, 'loading', 'Finding answers: reading the candidate sentences…');
+  setStatus(answersStatus, 'loading', 'Finding answers: reading the candidate passages…');
   setStatus(graphStatus, 'loading', 'Walking the graph from your question…');
   const years = state.years;
   const [asked, searched] = await Promise.allSettled([api.ask(question, years), api.search(question, years, 30)]);
@@ -162,7 +163,7 @@ async function askQuestion(question: string): Promise<void> {
   } else {
     connectionOk();
     // Keep the year filter honest even if the server lets a sentence from another year through.
-    const inYears = (a: Answer) => !years || (a.sentence.article.year !== null && years.includes(a.sentence.article.year));
+    const inYears = (a: Answer) => !years || (a.passage.article.year !== null && years.includes(a.passage.article.year));
     const kept = asked.value.answers.filter(inYears);
     showAnswers({ ...asked.value, answers: kept }, asked.value.answers.length - kept.length);
   }
@@ -185,7 +186,8 @@ async function askQuestion(question: string): Promise<void> {
   const result = asked.status === 'fulfilled' ? asked.value : null;
   const search = searched.status === 'fulfilled' ? searched.value : null;
   if (!years) showKnownYears(search?.years ?? [], search?.links.length ?? 0);
-  const shown = [...state.answers.values()];
+  // One entry per answer, though an answer spanning two sentences is found under both.
+  const shown = [...new Map([...state.answers.values()].map((a) => [a.index, a])).values()];
   const answers = shown.map((a) => a.answer);
   const questionConcepts = result?.concepts ?? search?.concepts ?? [];
   const walkedEdges = answers.flatMap((a) => (a.edge ? [a.edge] : []));
@@ -197,7 +199,7 @@ async function askQuestion(question: string): Promise<void> {
     index,
     conceptIds: a.edge
       ? [a.edge.source.id, a.edge.target.id]
-      : a.sentence.concepts.map((c) => c.id).filter((id) => questionIds.has(id) || onScreen.has(id)),
+      : [...new Set(a.passage.sentences.flatMap((s) => s.concepts.map((c) => c.id)))].filter((id) => questionIds.has(id) || onScreen.has(id)),
   }));
   graph.show({
     concepts,
@@ -234,16 +236,17 @@ function showAnswers(result: AskResult, hiddenByYear: number): void {
         'p',
         { class: 'empty' },
         h('strong', {}, 'No answer found. '),
-        result.concepts.length === 0
-          ? 'None of the words in your question name a concept of the graph. Try the terms the articles use, or look for one with “Search concepts” above the graph.'
+        result.candidates.length === 0
+          ? 'No passage of the articles matches the words of your question. Try the terms the articles use, or look for a concept with “Search concepts” above the graph.'
           : state.years
-            ? 'No sentence linked to these concepts gave an answer in the selected years. Try all years or other words.'
-            : 'No sentence linked to these concepts gave an answer. Try other words.',
+            ? 'No passage gave an answer in the selected years. Try all years or other words.'
+            : 'No passage gave an answer. Try other words.',
       ),
     );
   }
   result.answers.forEach((answer, index) => {
-    state.answers.set(answer.sentence.key, { index, answer });
+    for (const sentence of answer.passage.sentences) state.answers.set(sentence.key, { index, answer });
+    for (const span of answer.spans) state.answers.set(span.sentence.key, { index, answer, start: span.start, end: span.end });
     answersList.append(
       answerItem(answer, index, {
         onLink: (edge) => void openLink(edge.source.id, edge.target.id),
@@ -347,7 +350,7 @@ async function openLink(source: string, target: string): Promise<void> {
 
 function showLinkList(): void {
   const answersOf = (edge: Edge) =>
-    [...state.answers.values()].filter(({ answer }) => answer.edge && linkId(answer.edge.source.id, answer.edge.target.id) === linkId(edge.source.id, edge.target.id)).map(({ index }) => index);
+    [...new Set([...state.answers.values()].filter(({ answer }) => answer.edge && linkId(answer.edge.source.id, answer.edge.target.id) === linkId(edge.source.id, edge.target.id)).map(({ index }) => index))];
   panel.links(graph.links(), (edge) => (graph.isWalked(edge.source.id, edge.target.id) ? answersOf(edge) : []), (edge) => void openLink(edge.source.id, edge.target.id));
 }
 

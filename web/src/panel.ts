@@ -4,7 +4,8 @@ import { append, clear, h, highlighted, plural, type Span } from './dom.js';
 
 export interface LinkContext {
   /** The answer read from a sentence, if any, with its number. */
-  answerFor(key: string): { index: number; answer: Answer } | undefined;
+  /** The answer whose passage holds a sentence, with the answer's offsets in it when the answer lies there. */
+  answerFor(key: string): { index: number; answer: Answer; start?: number; end?: number } | undefined;
   walked: boolean;
   /** Shown years, or null for all. */
   years: number[] | null;
@@ -108,7 +109,8 @@ export class SidePanel {
     const years = context.years;
     const shown = years ? edge.sentences.filter((s) => s.article.year !== null && years.includes(s.article.year)) : edge.sentences;
     const hidden = edge.sentences.length - shown.length;
-    const answered = edge.sentences.map((s) => context.answerFor(s.key)).filter((a) => a !== undefined);
+    const found = edge.sentences.map((s) => context.answerFor(s.key)).filter((a) => a !== undefined);
+    const answered = [...new Map(found.map((a) => [a.index, a])).values()];
     append(
       this.content,
       h('button', { type: 'button', class: 'secondary back', onclick: context.onBack }, '← All links'),
@@ -137,7 +139,7 @@ export class SidePanel {
                 `A${a.index + 1}`,
               ),
             ]),
-            answered.length > 0 ? ': its answering sentence is marked below.' : '',
+            answered.length > 0 ? ': the sentences of their passages are flagged below, the answers marked where they lie.' : '',
           )
         : null,
       hidden > 0 ? h('p', { class: 'muted' }, `${plural(hidden, 'sentence')} from other years hidden by the year filter.`) : null,
@@ -149,7 +151,9 @@ export class SidePanel {
   private sentenceItem(sentence: Sentence, edge: Edge, context: LinkContext): HTMLLIElement {
     const found = context.answerFor(sentence.key);
     const answerLayer: Span[] = found
-      ? [{ start: found.answer.start, end: found.answer.end, wrap: () => h('mark', { class: 'answer-mark' }) }]
+      ? found.start === undefined || found.end === undefined
+        ? []
+        : [{ start: found.start, end: found.end, wrap: () => h('mark', { class: 'answer-mark' }) }]
       : [];
     const ends = new Set([edge.source.id, edge.target.id]);
     const mentionLayer: Span[] = sentence.mentions

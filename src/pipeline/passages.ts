@@ -1,0 +1,162 @@
+import { parseSentenceKey, sentenceKey } from '../domain.js';
+import type { GraphReads } from '../graph/graph-reads.js';
+import type { AnalyzedText, TextMatches } from '../graph/text-search.js';
+import { saturatedFrequency } from '../text/bm25.js';
+
+/** A window of sentences first..last of one article, around the sentence it was built for. */
+export interface PassageWindow {
+  articleId: string;
+  first: number;
+  last: number;
+  /** The sentence the window was built around. */
+  centre: string;
+  /** BM25 of the window's text against the question, plus its phrase matches. */
+  textScore: number;
+}
+
+export interface WindowOptions {
+  /** Sentences on each side of the centre. */
+  radius: number;
+  /** A window stops growing before it holds more index terms than this. */
+  maxTerms: number;
+  /** What one question bigram found in the window adds to its score. */
+  bigramWeight: number;
+}
+
+/**
+ * A sentence reduced to what scoring a window needs: its length and, for the question's terms only (by index),
+ * their counts, the question bigrams inside it, and the question terms it starts and ends with (a bigram may
+ * cross into the next sentence). Windows are then sums of at most 2 × radius + 1 of these.
+ */
+interface SentenceProfile {
+  length: number;
+  counts: Map<number, number>;
+  bigrams: Set<number>;
+  firstTerm: number;
+  lastTerm: number;
+}
+
+/**
+ * Scores a window around each centre by BM25 over the window's text (its terms read from the text index,
+ * so nothing is re-tokenized), plus a bonus per question phrase it holds. Windows grow outward from the centre,
+ * alternating sides, up to `radius` sentences each way and `maxTerms` terms.
+ */
+export async function scoreWindows(
+  graph: GraphReads,
+  question: AnalyzedText,
+  matches: TextMatches,
+  centres: readonly string[],
+  options: WindowOptions,
+): Promise<PassageWindow[]> {
+  const located = centres.map(parseSentenceKey).filter((l): l is NonNullable<typeof l> => l !== null);
+  const wanted = new Set<string>();
+  for (const { articleId, position } of located) {
+    for (let p = Math.max(0, position - options.radius); p <= position + options.radius; p++) wanted.add(sentenceKey(articleId, p));
+  }
+  const keys = [...wanted];
+  const loaded = await Promise.all(keys.map((key) => graph.sentenceTerms.load(key)));
+  const termIndex = new Map(question.terms.map((term, i) => [term, i]));
+  const questionBigrams = new Set([...question.bigrams].map((bigram) => {
+    const [a, b] = bigram.split(' ');
+    return pairCode(termIndex.get(a)!, termIndex.get(b)!, question.terms.length);
+  }));
+  const profiles = new Map<string, SentenceProfile>();
+  keys.forEach((key, i) => {
+    const terms = loaded[i];
+    if (terms) profiles.set(key, profile(terms, termIndex, questionBigrams));
+  });
+
+  const idf = question.terms.map((term) => matches.idf.get(term) ?? 0);
+  const meanWindowLength = matches.corpus.meanLength * (2 * options.radius + 1);
+  const windows: PassageWindow[] = [];
+  for (const { articleId, position } of located) {
+    const centre = profiles.get(sentenceKey(articleId, position));
+    if (!centre) continue;
+    const parts = [centre];
+    let first = position;
+    let last = position;
+    let length = centre.length;
+    for (let step = 1; step <= options.radius; step++) {
+      for (const side of [-1, 1]) {
+        // Only next to the window: a gap (the article's end, a sentence over the budget) stops that side.
+        if (side < 0 ? first !== position - step + 1 : last !== position + step - 1) continue;
+        const neighbour = profiles.get(sentenceKey(articleId, position + side * step));
+        if (!neighbour || length + neighbour.length > options.maxTerms) continue;
+        if (side < 0) {
+          first--;
+          parts.unshift(neighbour);
+        } else {
+          last++;
+          parts.push(neighbour);
+        }
+        length += neighbour.length;
+      }
+    }
+    const bm25 = windowBm25(parts, length, idf, meanWindowLength);
+    const phrases = sharedBigrams(parts, questionBigrams, question.terms.length);
+    windows.push({ articleId, first, last, centre: sentenceKey(articleId, position), textScore: bm25 + options.bigramWeight * phrases });
+  }
+  return windows;
+}
+
+function pairCode(a: number, b: number, terms: number): number {
+  return a * terms + b;
+}
+
+function profile(terms: readonly string[], termIndex: ReadonlyMap<string, number>, questionBigrams: ReadonlySet<number>): SentenceProfile {
+  const counts = new Map<number, number>();
+  const bigrams = new Set<number>();
+  let previous = -1;
+  let firstTerm = -1;
+  terms.forEach((term, i) => {
+    const index = termIndex.get(term) ?? -1;
+    if (i === 0) firstTerm = index;
+    if (index >= 0) {
+      counts.set(index, (counts.get(index) ?? 0) + 1);
+      if (previous >= 0) {
+        const code = pairCode(previous, index, termIndex.size);
+        if (questionBigrams.has(code)) bigrams.add(code);
+      }
+    }
+    previous = index;
+  });
+  return { length: terms.length, counts, bigrams, firstTerm, lastTerm: previous };
+}
+
+function windowBm25(parts: readonly SentenceProfile[], length: number, idf: readonly number[], meanLength: number): number {
+  const counts = new Map<number, number>();
+  for (const part of parts) for (const [index, count] of part.counts) counts.set(index, (counts.get(index) ?? 0) + count);
+  let score = 0;
+  for (const [index, count] of counts) score += idf[index] * saturatedFrequency(count, length, meanLength);
+  return score;
+}
+
+/** Distinct question bigrams found in the window, within a sentence or across two. */
+function sharedBigrams(parts: readonly SentenceProfile[], questionBigrams: ReadonlySet<number>, terms: number): number {
+  if (questionBigrams.size === 0) return 0;
+  const found = new Set<number>();
+  parts.forEach((part, i) => {
+    for (const code of part.bigrams) found.add(code);
+    const next = parts[i + 1];
+    if (next && part.lastTerm >= 0 && next.firstTerm >= 0) {
+      const code = pairCode(part.lastTerm, next.firstTerm, terms);
+      if (questionBigrams.has(code)) found.add(code);
+    }
+  });
+  return found.size;
+}
+
+/** Best first, skipping any window that overlaps one already taken: `limit` windows that share no sentence. */
+export function pickWindows<T extends Pick<PassageWindow, 'articleId' | 'first' | 'last' | 'centre'>>(
+  ranked: readonly (T & { score: number })[],
+  limit: number,
+): T[] {
+  const sorted = [...ranked].sort((a, b) => b.score - a.score || (a.centre < b.centre ? -1 : a.centre > b.centre ? 1 : 0));
+  const taken: T[] = [];
+  for (const window of sorted) {
+    if (taken.length >= limit) break;
+    if (taken.some((t) => t.articleId === window.articleId && t.first <= window.last && window.first <= t.last)) continue;
+    taken.push(window);
+  }
+  return taken;
+}
