@@ -7,7 +7,7 @@ import type { ConceptLexicon } from './concept-lexicon.js';
 import type { SourceDocument } from './documents.js';
 import { splitSentences } from './sentences.js';
 
-const PARAGRAPH_SEPARATOR = '\n\n';
+export const PARAGRAPH_SEPARATOR = '\n\n';
 
 /** Same hash, same stored article: it covers everything that decides what is stored, index terms included. */
 export function articleContentHash(document: SourceDocument, lexiconFingerprint: string): string {

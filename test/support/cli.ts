@@ -7,8 +7,9 @@ import { packageRoot } from '../../src/paths.js';
 /** The package root, whether this runs from test/ (vitest) or dist/test/ (a compiled benchmark). */
 export const repoRoot = packageRoot;
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-export const cord19Dir = join(repoRoot, '..', 'shared', 'corpus', 'cord19-sample');
-export const meshPath = join(repoRoot, '..', 'shared', 'vocab', 'mesh-2024.tsv.gz');
+export const sharedDir = join(repoRoot, '..', 'shared');
+export const cord19Dir = join(sharedDir, 'corpus', 'cord19-sample');
+export const meshPath = join(sharedDir, 'vocab', 'mesh-2024.tsv.gz');
 
 export function temporaryDir(prefix = 'kgqa-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
