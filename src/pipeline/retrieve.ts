@@ -46,9 +46,9 @@ const SENTENCES_PER_NEIGHBOUR_EDGE = 12;
 /** A concept this rare is read in full; commoner ones are reached through their edges. */
 const MAX_FULLY_READ_CONCEPT_RANK = 400;
 /** The graph's sentences that become passage centres, most question concepts first, then by edge proximity. */
-const GRAPH_POOL = Number(process.env.X_GRAPH_POOL ?? 100);
+const GRAPH_POOL = 100;
 /** What each question concept a passage's sentences mention (as the graph found them) adds to its score. */
-const CONCEPT_WEIGHT = Number(process.env.X_CONCEPT_WEIGHT ?? 1);
+const CONCEPT_WEIGHT = 1;
 
 /**
  * The passages to read for a question, from the text index and the concept graph together, then ranked as one
