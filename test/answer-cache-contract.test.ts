@@ -25,11 +25,15 @@ const backends: { name: string; open: (options?: CacheOptions) => Promise<Answer
   })),
 ];
 
-const key = (scope: string, articleId: string, position: number): AnswerCacheKey => ({ scope, passageKey: passageKey(articleId, position, position + 2) });
+const key = (scope: string, articleId: string, position: number, textDigest = 'text-1'): AnswerCacheKey => ({
+  scope,
+  passageKey: passageKey(articleId, position, position + 2),
+  textDigest,
+});
 const span = (start: number, end: number, score: number): CachedSpan => ({ start, end, score });
 
 describe.each(backends)('AnswerCache contract: $name', ({ open }) => {
-  it('answers null for what was never written, and each span under its own scope and sentence', async () => {
+  it('answers null for what was never written, and each span under its own scope, passage and passage text', async () => {
     const cache = await open();
     const written: [AnswerCacheKey, CachedSpan][] = [
       [key('v1:m:q1', 'doc-a', 0), span(0, 4, 0.5)],
@@ -46,8 +50,9 @@ describe.each(backends)('AnswerCache contract: $name', ({ open }) => {
       key('v2:m:q1', 'doc-a', 0),
       key('v1:m:q1', 'doc-a', 0),
       key('v1:m:q1', 'doc-a', 3),
+      key('v1:m:q1', 'doc-a', 3, 'text-2'),
     ];
-    expect(await cache.getMany(asked)).toEqual([span(1, 3, 0.75), null, span(5, 6, 0.125), null, span(0, 4, 0.5), span(2, 9, 0.25)]);
+    expect(await cache.getMany(asked)).toEqual([span(1, 3, 0.75), null, span(5, 6, 0.125), null, span(0, 4, 0.5), span(2, 9, 0.25), null]);
     expect(await cache.getMany([])).toEqual([]);
   });
 

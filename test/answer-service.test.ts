@@ -39,8 +39,7 @@ describe('AnswerService', () => {
   it('runs the model once for concurrent identical questions, then answers from the cache', async () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
     const question = normalizeQuestion('Which residues form the catalytic dyad?');
-    const corpusVersion = await store.corpusVersion();
-    const requests = passages.map((passage) => ({ question, passage, corpusVersion }));
+    const requests = passages.map((passage) => ({ question, passage }));
     expect((await store.getSentenceTokens(keys)).every((t) => t === null)).toBe(true);
 
     const [a, b] = await Promise.all([service.answer(requests), service.answer(requests)]);
@@ -59,18 +58,21 @@ describe('AnswerService', () => {
     expect(again.map((r) => r.span)).toEqual(a.map((r) => r.span));
   });
 
-  it('reads a different question or a changed corpus afresh', async () => {
+  it('reads a different question or a changed passage afresh, and keeps answers when other documents change', async () => {
     const service = new AnswerService(store, reader, new MemoryAnswerCache());
-    const requests = async (q: string) => {
-      const corpusVersion = await store.corpusVersion();
-      return passages.map((passage) => ({ question: normalizeQuestion(q), passage, corpusVersion }));
-    };
-    await service.answer(await requests('What is the main protease?'));
-    await service.answer(await requests('Where does the protease cut?'));
+    const requests = (q: string, over = passages) => over.map((passage) => ({ question: normalizeQuestion(q), passage }));
+    await service.answer(requests('What is the main protease?'));
+    await service.answer(requests('Where does the protease cut?'));
     expect(service.timings.reads).toBe(2);
+    // Another document arrives: these passages are what they were, so their answers still hold.
     await ingestDocuments(store, [{ document: { id: 'new-doc', title: 'New', year: 2020, paragraphs: ['The main protease is a dimer.'], origin: 'test' } }]);
-    const afterIngest = await service.answer(await requests('What is the main protease?'));
+    const afterIngest = await service.answer(requests('What is the main protease?'));
+    expect(service.timings.reads).toBe(2);
+    expect(afterIngest.every((r) => r.cached)).toBe(true);
+    // A passage whose text changed (its article was replaced) is read again.
+    const changed = passages.map((p, i) => (i === 0 ? passageOf(p.sentences.map((s) => ({ ...s, text: `${s.text} Revised.` }))) : p));
+    const afterChange = await service.answer(requests('What is the main protease?', changed));
     expect(service.timings.reads).toBe(3);
-    expect(afterIngest.every((r) => !r.cached)).toBe(true);
+    expect(afterChange.map((r) => r.cached)).toEqual([false, true, true]);
   });
 });

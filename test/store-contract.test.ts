@@ -314,6 +314,24 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect(await store.textStats()).toEqual(await reference.textStats());
   });
 
+  it('changes the lexicon version only when a concept appears, goes or gains a form', async () => {
+    const store = await open();
+    const versions: string[] = [await store.lexiconVersion()];
+    const step = async (prepared: PreparedArticle) => {
+      await store.writeArticle(prepared);
+      versions.push(await store.lexiconVersion());
+    };
+    await step(article('a1', 2000, [['x', 'y']])); // x and y appear
+    const same = article('a2', 2001, [['x', 'y']]);
+    same.concepts = new Map([...same.concepts].map(([id, meta]) => [id, { ...meta, surfaceForms: [id, `${id} in a1`] }]));
+    await step(same); // only known forms: no change
+    await step(article('a3', 2002, [['x']])); // "x in a3" is a new form
+    await step(article('a2', 2001, [['z']], undefined)); // z appears; y keeps a1
+    await step(article('a1', 2000, [['z']])); // y goes
+    const changed = versions.slice(1).map((v, i) => v !== versions[i]);
+    expect(changed).toEqual([true, false, true, true, true]);
+  });
+
   it('reports stored content hashes', async () => {
     const store = await open();
     const a1 = article('a1', 2000, [['x']]);

@@ -1,7 +1,7 @@
 import { sentenceStarts, type PassageRecord, type SentenceTokens } from '../domain.js';
-import type { AnswerCache, CachedSpan } from '../store/answer-cache.js';
+import type { AnswerCache, AnswerCacheKey, CachedSpan } from '../store/answer-cache.js';
 import type { GraphStore } from '../store/store.js';
-import { questionDigest } from './question.js';
+import { questionDigest, textDigest } from './question.js';
 import type { QaReader, ReadTimings } from './reader.js';
 import { SingleFlight } from './single-flight.js';
 import type { TokenizedText } from './tokenizers/tokenizer.js';
@@ -10,8 +10,6 @@ export interface AnswerRequest {
   /** Normalized question text (see normalizeQuestion); also what the reader reads. */
   question: string;
   passage: PassageRecord;
-  /** The corpus version the passage was retrieved at: the cache scope, so one request reads the version once. */
-  corpusVersion: string;
 }
 
 export interface ResolvedAnswer {
@@ -55,35 +53,35 @@ export class AnswerService {
     private readonly observer?: AnswerObserver,
   ) {}
 
-  /** Cache scope: answers of another corpus version or another model are never reused. */
-  scope({ question, corpusVersion }: AnswerRequest): string {
-    return `${corpusVersion}:${this.reader.fingerprint}:${questionDigest(question)}`;
+  /** Cache scope: answers of another model are never reused. */
+  scope({ question }: Pick<AnswerRequest, 'question'>): string {
+    return `${this.reader.fingerprint}:${questionDigest(question)}`;
   }
 
   async answer(requests: readonly AnswerRequest[]): Promise<ResolvedAnswer[]> {
     let mark = performance.now();
-    // One scope per distinct (version, question): an ask's 20 requests share one digest.
+    // One scope per distinct question: an ask's 20 requests share one digest.
     const scopeOf = new Map<string, string>();
     const scopes = requests.map((r) => {
-      const key = `${r.corpusVersion}\u0000${r.question}`;
-      let scope = scopeOf.get(key);
-      if (scope === undefined) scopeOf.set(key, (scope = this.scope(r)));
+      let scope = scopeOf.get(r.question);
+      if (scope === undefined) scopeOf.set(r.question, (scope = this.scope(r)));
       return scope;
     });
-    const cached = await this.cache.getMany(requests.map((r, i) => ({ scope: scopes[i], passageKey: r.passage.key })));
+    const keys = requests.map((r, i) => ({ scope: scopes[i], passageKey: r.passage.key, textDigest: textDigest(r.passage.text) }));
+    const cached = await this.cache.getMany(keys);
     this.timings.cacheMs += performance.now() - mark;
     const results: ResolvedAnswer[] = cached.map((span) => ({ span, cached: span !== null }));
     const misses = requests.map((_, i) => i).filter((i) => cached[i] === null);
     this.observer?.onCacheLookup(requests.length - misses.length, misses.length);
     if (misses.length === 0) return results;
 
-    const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].passage.key}`).sort().join('\n');
-    const spans = await this.flights.run(flightKey, () => this.read(misses.map((i) => requests[i]), misses.map((i) => scopes[i])));
+    const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].passage.key}|${keys[i].textDigest}`).sort().join('\n');
+    const spans = await this.flights.run(flightKey, () => this.read(misses.map((i) => requests[i]), misses.map((i) => keys[i])));
     misses.forEach((index, j) => (results[index] = { span: spans[j], cached: false }));
     return results;
   }
 
-  private async read(requests: readonly AnswerRequest[], scopes: readonly string[]): Promise<(CachedSpan | null)[]> {
+  private async read(requests: readonly AnswerRequest[], keys: readonly AnswerCacheKey[]): Promise<(CachedSpan | null)[]> {
     let mark = performance.now();
     const passageTokens = await this.passageTokens(requests.map((r) => r.passage));
     this.timings.fetchMs += performance.now() - mark;
@@ -109,7 +107,7 @@ export class AnswerService {
 
     mark = performance.now();
     await this.cache.setMany(
-      readable.flatMap((i) => (results[i] ? [[{ scope: scopes[i], passageKey: requests[i].passage.key }, results[i]!] as const] : [])),
+      readable.flatMap((i) => (results[i] ? [[keys[i], results[i]!] as const] : [])),
     );
     this.timings.cacheMs += performance.now() - mark;
     return results;

@@ -47,7 +47,7 @@ export async function ask(graph: GraphReads, answers: Answerer, question: string
   const retrieval = await retrieveCandidates(graph, question, { candidates: options.candidates, years: options.years }, options.retrievals);
   const normalized = normalizeQuestion(question);
   const resolved = await answers.answer(
-    retrieval.candidates.map(({ passage }) => ({ question: normalized, passage, corpusVersion: retrieval.corpusVersion })),
+    retrieval.candidates.map(({ passage }) => ({ question: normalized, passage })),
   );
   const found: AskAnswer[] = retrieval.candidates.flatMap(({ passage, edge, sentenceEdges }, i) => {
     const { span, cached } = resolved[i];

@@ -5,7 +5,7 @@ import type { Answerer } from '../pipeline/ask.js';
 /** Answers of one request, batched: the candidates of every `ask` field of the request go to the reader together. */
 export function batchedAnswers(service: AnswerService): Answerer {
   const loader = new DataLoader((requests: readonly AnswerRequest[]) => service.answer(requests), {
-    cacheKeyFn: ({ question, passage, corpusVersion }) => `${corpusVersion}\u0000${question}\u0000${passage.key}`,
+    cacheKeyFn: ({ question, passage }) => `${question}\u0000${passage.key}\u0000${passage.text}`,
   });
   return { answer: (requests) => Promise.all(requests.map((request) => loader.load(request))) };
 }

@@ -5,10 +5,15 @@ export interface CachedSpan {
   score: number;
 }
 
-/** `scope` names the question, model and corpus version; the passage key places the entry beside its article. */
+/**
+ * `scope` names the question and the model; the passage key places the entry beside its article, and the digest of
+ * the passage's text makes an entry of a passage whose text changed unreachable. An answer depends on nothing else,
+ * so ingesting other documents invalidates nothing.
+ */
 export interface AnswerCacheKey {
   scope: string;
   passageKey: string;
+  textDigest: string;
 }
 
 /**

@@ -31,6 +31,6 @@ export class MemoryAnswerCache implements AnswerCache {
   }
 }
 
-function entryKey({ scope, passageKey }: AnswerCacheKey): string {
-  return `${scope}|${passageKey}`;
+function entryKey({ scope, passageKey, textDigest }: AnswerCacheKey): string {
+  return `${scope}|${passageKey}|${textDigest}`;
 }

@@ -19,8 +19,8 @@ const DEFAULT_TTL_MS = 24 * 3600_000;
 
 /**
  * Answers shared by every kgqa process on one Redis. One hash per (scope, article) holds the spans by
- * passage positions ("first-last"), under the article's hashtag, so a question's answers over one article are one HMGET.
- * The scope names the corpus version, so a new ingest makes old entries unreachable; the TTL removes them.
+ * passage positions and text digest ("first-last:digest"), under the article's hashtag, so a question's answers over
+ * one article are one HMGET. A replaced article's passages have new digests; the TTL removes what is unreachable.
  */
 export class RedisAnswerCache implements AnswerCache {
   private readonly ttlMs: number;
@@ -65,15 +65,15 @@ export class RedisAnswerCache implements AnswerCache {
     });
   }
 
-  /** Groups (cache key, value) pairs by their answer hash, as (passage positions "first-last", value) pairs. */
+  /** Groups (cache key, value) pairs by their answer hash, as ("first-last:textDigest", value) pairs. */
   private group<T>(entries: Iterable<readonly [AnswerCacheKey, T]>): Map<string, [string, T][]> {
     const groups = new Map<string, [string, T][]>();
-    for (const [{ scope, passageKey }, value] of entries) {
+    for (const [{ scope, passageKey, textDigest }, value] of entries) {
       const parsed = parsePassageKey(passageKey);
       if (!parsed) continue;
       const hash = this.store.keys.article(parsed.articleId).answers(scope);
       const group = groups.get(hash) ?? [];
-      group.push([`${parsed.first}-${parsed.last}`, value]);
+      group.push([`${parsed.first}-${parsed.last}:${textDigest}`, value]);
       groups.set(hash, group);
     }
     return groups;

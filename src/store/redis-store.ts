@@ -186,6 +186,10 @@ export class RedisStore implements GraphStore {
     return ((await this.send(this.keys.corpus.version, 'GET')) as string | null) ?? '0';
   }
 
+  async lexiconVersion(): Promise<string> {
+    return ((await this.send(this.keys.corpus.lexiconVersion, 'GET')) as string | null) ?? '0';
+  }
+
   async stats(): Promise<StoreStats> {
     const { articles, sentences, concepts, edgeEnds } = this.keys.corpus;
     const [articleCount, sentenceCount, conceptCount, ends] = await Promise.all([

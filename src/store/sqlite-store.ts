@@ -155,6 +155,10 @@ export class SqliteStore implements GraphStore {
     return String(this.meta('version'));
   }
 
+  async lexiconVersion(): Promise<string> {
+    return String(this.meta('lexicon'));
+  }
+
   async stats(): Promise<StoreStats> {
     return { articles: this.meta('articles'), sentences: this.meta('sentences'), concepts: this.meta('concepts'), edges: this.meta('edges') };
   }

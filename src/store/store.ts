@@ -72,6 +72,8 @@ export interface GraphStore extends TextIndex {
   lexicon(): Promise<LexiconEntry[]>;
   /** Changes whenever the corpus changes; caches derived from the corpus key on it. */
   corpusVersion(): Promise<string>;
+  /** Changes whenever the lexicon does (a concept appears, goes, or gains a form): the question matcher keys on it. */
+  lexiconVersion(): Promise<string>;
   stats(): Promise<StoreStats>;
 
   /** Atomic and idempotent: the article's previous version, if any, is replaced as a whole. */

@@ -68,7 +68,10 @@ export async function writeArticle(options: ArticleWriterOptions, prepared: Prep
       ...termEntries(nextTerms),
       ...termEntries(storedTerms),
     ]);
-    await new GraphUpdate(options, prepared, next).apply(touched);
+    const update = new GraphUpdate(options, prepared, next);
+    await update.apply(touched);
+    // A replayed write may have added forms before it stopped: the matcher must not miss them.
+    if (update.formsAdded || begun.journal.length > 0) await connection.send(keys.corpus.lexiconVersion, ['INCR', keys.corpus.lexiconVersion]);
 
     const corpus = keys.corpus;
     const termCount = prepared.terms.reduce((sum, terms) => sum + terms.length, 0);
@@ -124,6 +127,8 @@ async function begin(
 /** Step 2 and the concept part of step 3 of a write; every command here is a graph-level command. */
 class GraphUpdate {
   private issued = 0;
+  /** A concept gained a surface form: the question matcher must see it (the lexicon version is bumped). */
+  formsAdded = false;
   private readonly memberPrefix: string;
   private readonly year: string;
 
@@ -176,8 +181,9 @@ class GraphUpdate {
       meta ? JSON.stringify(meta.surfaceForms) : '',
       ...[...(contribution?.neighbours ?? [])].flat(),
     ];
-    const reply = await this.command(() => connection.eval(SET_CONCEPT_CONTRIBUTION, [k.record, k.sentences, k.articles, k.edges], args));
-    return reply as [number, number];
+    const [rank, degree, formsAdded] = (await this.command(() => connection.eval(SET_CONCEPT_CONTRIBUTION, [k.record, k.sentences, k.articles, k.edges], args))) as number[];
+    if (formsAdded > 0) this.formsAdded = true;
+    return [rank, degree];
   }
 
   private async setEdge(id: string): Promise<void> {
@@ -210,7 +216,7 @@ class GraphUpdate {
 
   private async setCorpusConcept(id: string, [rank, degree]: [number, number]): Promise<void> {
     const { connection, keys } = this.options;
-    await this.command(() => connection.eval(SET_CORPUS_CONCEPT, [keys.corpus.concepts, keys.corpus.edgeEnds], [id, rank, degree]));
+    await this.command(() => connection.eval(SET_CORPUS_CONCEPT, [keys.corpus.concepts, keys.corpus.edgeEnds, keys.corpus.lexiconVersion], [id, rank, degree]));
   }
 
   private async conceptState(id: string): Promise<[number, number]> {

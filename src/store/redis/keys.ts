@@ -50,6 +50,7 @@ export class KeyLayout {
     const tag = `${this.namespace}:{corpus}`;
     return {
       version: `${tag}:version`,
+      lexiconVersion: `${tag}:lexicon-version`,
       articles: `${tag}:articles`,
       sentences: `${tag}:sentences`,
       articleTerms: `${tag}:article-terms`,

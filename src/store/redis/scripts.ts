@@ -59,7 +59,7 @@ return 1
  * KEYS: record, sentences, articles, edges.
  * ARGV: article id, sentence key prefix, positions ("0,4"; "" when none), name, origin, forms JSON ("" when
  * the article does not name the concept), then (neighbour id, sentence count) pairs.
- * Returns {rank, degree}.
+ * Returns {rank, degree, forms added}.
  */
 export const SET_CONCEPT_CONTRIBUTION = luaScript(`
 local article, prefix = ARGV[1], ARGV[2]
@@ -84,6 +84,7 @@ if ARGV[3] ~= '' or #ARGV > 6 then
   end
   redis.call('HSET', KEYS[3], article, cjson.encode({p = ARGV[3], n = neighbours}))
 end
+local added = 0
 if ARGV[4] ~= '' then
   redis.call('HSETNX', KEYS[1], 'name', ARGV[4])
   redis.call('HSETNX', KEYS[1], 'origin', ARGV[5])
@@ -91,13 +92,13 @@ if ARGV[4] ~= '' then
   local known = {}
   for _, form in ipairs(forms) do known[form] = true end
   for _, form in ipairs(cjson.decode(ARGV[6])) do
-    if not known[form] then known[form] = true; forms[#forms + 1] = form end
+    if not known[form] then known[form] = true; forms[#forms + 1] = form; added = added + 1 end
   end
   redis.call('HSET', KEYS[1], 'forms', cjson.encode(forms))
 end
 local rank, degree = redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[4])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'rank', rank, 'degree', degree) end
-return {rank, degree}
+return {rank, degree, added}
 `);
 
 /**
@@ -155,10 +156,13 @@ return redis.call('ZCARD', KEYS[1])
 
 /**
  * Records one concept's rank and degree in the corpus index (present only while its rank is above 0) and
- * keeps the sum of degrees, so stats() reads the number of edges in O(1). Setting, not adding, makes a
- * replay harmless. KEYS: corpus concepts, corpus edge ends. ARGV: concept id, rank, degree.
+ * keeps the sum of degrees, so stats() reads the number of edges in O(1); bumps the lexicon version when the
+ * concept appears or goes. Setting, not adding, makes a replay harmless.
+ * KEYS: corpus concepts, corpus edge ends, corpus lexicon version. ARGV: concept id, rank, degree.
  */
 export const SET_CORPUS_CONCEPT = luaScript(`
+local present = redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1
+if present ~= (tonumber(ARGV[2]) > 0) then redis.call('INCR', KEYS[3]) end
 local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local degree = 0
 if tonumber(ARGV[2]) > 0 then

@@ -87,7 +87,7 @@ export class SqliteArticleWriter {
   /** New concepts get a row; known ones gain the forms this article knows them by. */
   private registerConcepts(concepts: ReadonlyMap<string, ConceptMeta>): void {
     for (const [id, meta] of concepts) {
-      const row = this.sql.conceptByConceptId.get(id) as { id: number; forms: string } | undefined;
+      const row = this.sql.conceptByConceptId.get(id) as { id: number; forms: string; rank: number } | undefined;
       if (!row) {
         this.sql.insertConcept.run(id, meta.name, meta.origin, JSON.stringify(meta.surfaceForms));
         continue;
@@ -95,7 +95,9 @@ export class SqliteArticleWriter {
       const forms = JSON.parse(row.forms) as string[];
       const known = new Set(forms);
       const added = meta.surfaceForms.filter((form) => !known.has(form) && known.add(form));
-      if (added.length > 0) this.sql.setConceptForms.run(JSON.stringify([...forms, ...added]), row.id);
+      if (added.length === 0) continue;
+      this.sql.setConceptForms.run(JSON.stringify([...forms, ...added]), row.id);
+      if (row.rank > 0) this.addMeta('lexicon', 1);
     }
   }
 
@@ -107,8 +109,10 @@ export class SqliteArticleWriter {
       conceptRows.set(conceptId, concept.id);
       const rank = concept.rank + sign * positions.length;
       sql.setConceptRank.run(rank, concept.id);
-      if (concept.rank === 0 && rank > 0) this.addMeta('concepts', 1);
-      if (concept.rank > 0 && rank === 0) this.addMeta('concepts', -1);
+      if ((concept.rank > 0) !== (rank > 0)) {
+        this.addMeta('concepts', rank > 0 ? 1 : -1);
+        this.addMeta('lexicon', 1);
+      }
       for (const position of positions) {
         const key = sentenceKey(articleId, position);
         if (sign > 0) sql.insertConceptSentence.run(concept.id, key);

@@ -106,5 +106,5 @@ CREATE TABLE IF NOT EXISTS postings (
 `;
 
 /** Corpus totals kept in `meta`, updated in the write that changes them. */
-export const META_KEYS = ['layout', 'version', 'articles', 'sentences', 'concepts', 'edges', 'terms'] as const;
+export const META_KEYS = ['layout', 'version', 'lexicon', 'articles', 'sentences', 'concepts', 'edges', 'terms'] as const;
 export type MetaKey = (typeof META_KEYS)[number];
