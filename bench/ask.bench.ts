@@ -1,17 +1,19 @@
 /**
- * Uncached `ask` on the CORD-19 sample against transformers.js's question-answering pipeline reading the same
- * 20 retrieved sentences one by one, with the same thread count, alternating configurations question by question.
+ * Uncached `ask` against transformers.js's question-answering pipeline reading the same 20 retrieved passages one
+ * by one, with the same thread count, alternating configurations question by question. The questions: the
+ * hand-written CORD-19 set (`--corpus cord19`, the sentence holding the answer is its evidence) or the COVID-QA dev
+ * questions (`--corpus covid-qa`, the gold span by the COVID-QA README's rule).
  *
  *   node dist/bench/ask.bench.js [--preset tiny|distilbert-base|bert-base|bert-large | --model DIR]
- *     [--threads 2] [--rounds 3] [--questions N] [--configs fp32x20,fp32x20/1,int8x20,int8x5,fp32x3,...]
- *     [--max-answer-tokens 512]
+ *     [--corpus cord19|covid-qa] [--threads 2] [--rounds 3] [--questions N]
+ *     [--configs fp32x20,fp32x20/1,int8x20,int8x5,fp32x3,...] [--max-answer-tokens 512]
  *
  * A configuration "VARIANTxK" reads VARIANT (fp32|int8) weights and only the top K of retrieval (`kgqa serve
  * --variant VARIANT --candidates K`), in batches of similar length; "/1" reads them as one padded batch instead.
  * "fp32x20" is `ask` as shipped and the reference: its answers must be transformers.js's. For each: time per
  * question-set pass (median over rounds), speed-up over transformers.js (ratio of pass times within a round,
- * median over rounds), recall of the answering sentence among the sentences the model reads, and agreement with
- * "fp32x20" on the sentences both read: top span per sentence, and top answer per question.
+ * median over rounds), recall of the answering passage among the passages the model reads, and agreement with
+ * "fp32x20" on the passages both read: top span per passage, and top answer per question.
  */
 import { parseArgs } from 'node:util';
 import { emptyTimings, type AnswerService, type PipelineTimings } from '../src/pipeline/answer-service.js';
@@ -23,7 +25,12 @@ import { DEFAULT_RUN_COST_TOKENS, QaReader } from '../src/pipeline/reader.js';
 import { createApp, type App } from '../src/server/app.js';
 import { askApp, readsNothing } from '../test/support/ask.js';
 import { ingestCord19Sample } from '../test/support/cord19-sample.js';
-import { retrieveQuestionSet, type RetrievedQuestion } from '../test/support/question-set.js';
+import { retrieveQuestionSet } from '../test/support/question-set.js';
+import { holdsGoldSpan, loadCovidQa } from '../test/support/covid-qa.js';
+import { ingestDocuments } from '../src/ingest/ingest.js';
+import { normalizeQuestion } from '../src/pipeline/question.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { PassageRecord } from '../src/domain.js';
 import { decodesTo } from '../test/support/spans.js';
 import { loadTransformersQa, type TransformersQaAnswer } from '../test/support/transformers-qa.js';
 import { runAsk, type AskAnswer } from './support/ask-query.js';
@@ -31,6 +38,14 @@ import { benchModelDir } from './support/models.js';
 import { loadReport, median, ms, pct, sum } from './support/stats.js';
 
 const CANDIDATES = 20;
+
+/** A question with its 20 retrieved passages and where among them the answer is (-1: not retrieved). */
+interface BenchQuestion {
+  question: string;
+  normalized: string;
+  candidates: PassageRecord[];
+  evidenceRank: number;
+}
 const SCORE_TOLERANCE = 1e-4;
 
 interface Config {
@@ -40,9 +55,9 @@ interface Config {
   /** Wall time of one question-set pass, per round. */
   passMs: number[];
   timings: PipelineTimings;
-  /** Sentence key -> top span, per question (first round). */
+  /** Passage key -> top span, per question (first round). */
   spans: Map<string, AskAnswer>[];
-  /** Keys of the sentences the model read, per question (first round). */
+  /** Keys of the passages the model read, per question (first round). */
   read: string[][];
 }
 
@@ -53,6 +68,7 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     questions: { type: 'string' },
+    corpus: { type: 'string', default: 'cord19' },
     configs: { type: 'string', default: 'fp32x20,fp32x20/1,int8x20,fp32x3,fp32x5,int8x3,int8x5,int8x7' },
     // transformers.js bounds no answer length: identical answers need no bound either (the server's default is 30).
     'max-answer-tokens': { type: 'string', default: '512' },
@@ -76,8 +92,30 @@ async function reader(variant: ModelVariant, oneBatch: boolean): Promise<QaReade
 const fp32Reader = await reader('fp32', false);
 const baseline = await loadTransformersQa(modelDir, { variant: 'fp32', threads });
 // Pre-tokenized at ingest, as `kgqa ingest --model` stores sentences: a read fetches tokens, it does not make them.
-const store = await ingestCord19Sample(fp32Reader.tokenizer);
-const questions = (await retrieveQuestionSet(createApp({ store }), CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined);
+const { store, questions } =
+  args.corpus === 'covid-qa' ? await covidQaQuestions() : await cord19Questions();
+
+async function cord19Questions(): Promise<{ store: SqliteStore; questions: BenchQuestion[] }> {
+  const store = await ingestCord19Sample(fp32Reader.tokenizer);
+  return { store, questions: (await retrieveQuestionSet(createApp({ store }), CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined) };
+}
+
+/** COVID-QA dev questions, spread over the set (every n-th) when fewer are asked for. */
+async function covidQaQuestions(): Promise<{ store: SqliteStore; questions: BenchQuestion[] }> {
+  const covidQa = await loadCovidQa();
+  const store = await SqliteStore.open();
+  await ingestDocuments(store, covidQa.documents, { tokenizer: fp32Reader.tokenizer });
+  const wanted = args.questions ? Number(args.questions) : covidQa.questions.length;
+  const step = Math.max(1, Math.floor(covidQa.questions.length / wanted));
+  const app = createApp({ store });
+  const questions: BenchQuestion[] = [];
+  for (const q of covidQa.questions.filter((_, i) => i % step === 0).slice(0, wanted)) {
+    const { candidates } = await askApp(app, q.question, { candidates: CANDIDATES, answers: readsNothing });
+    const evidenceRank = candidates.findIndex((p) => holdsGoldSpan(q, { articleId: p.articleId, start: p.sentences[0].start, end: p.sentences[p.sentences.length - 1].end }));
+    questions.push({ question: q.question, normalized: normalizeQuestion(q.question), candidates, evidenceRank });
+  }
+  return { store, questions };
+}
 
 async function config(spec: string): Promise<Config> {
   const match = /^(fp32|int8)x(\d+)(\/1)?$/.exec(spec);
@@ -99,7 +137,7 @@ const configs = [shipped];
 for (const spec of args.configs!.split(',')) if (spec !== shipped.name) configs.push(await config(spec));
 
 /** Uncached: answer cache and retrieval memo are emptied first, as for a new question; timings kept for the breakdown. */
-async function timeAsk(c: Config, q: RetrievedQuestion, round: number, index: number): Promise<number> {
+async function timeAsk(c: Config, q: BenchQuestion, round: number, index: number): Promise<number> {
   await c.answers.cache.clear();
   c.app.services.retrievals.clear();
   const before = { ...c.answers.timings };
@@ -108,23 +146,23 @@ async function timeAsk(c: Config, q: RetrievedQuestion, round: number, index: nu
   const elapsed = performance.now() - started;
   for (const key of Object.keys(before) as (keyof PipelineTimings)[]) c.timings[key] += c.answers.timings[key] - before[key];
   if (round === 0) {
-    c.spans[index] = new Map(result.answers.map((a) => [a.sentence.key, a]));
+    c.spans[index] = new Map(result.answers.map((a) => [a.passage.key, a]));
     c.read[index] = result.candidates.map((s) => s.key);
   }
   return elapsed;
 }
 
 const baselineAnswers: TransformersQaAnswer[][] = [];
-async function timeBaseline(q: RetrievedQuestion, index: number): Promise<number> {
+async function timeBaseline(q: BenchQuestion, index: number): Promise<number> {
   const started = performance.now();
   const answers: TransformersQaAnswer[] = [];
-  for (const sentence of q.candidates) answers.push(await baseline.answer(q.normalized, sentence.text));
+  for (const passage of q.candidates) answers.push(await baseline.answer(q.normalized, passage.text));
   const elapsed = performance.now() - started;
   if (index >= 0) baselineAnswers[index] ??= answers;
   return elapsed;
 }
 
-async function timeRetrieval(q: RetrievedQuestion): Promise<number> {
+async function timeRetrieval(q: BenchQuestion): Promise<number> {
   shipped.app.services.retrievals.clear();
   const started = performance.now();
   await askApp(shipped.app, q.question, { answers: readsNothing });
@@ -136,7 +174,7 @@ console.log(`${questions.length} questions, ${sum(questions.map((q) => q.candida
 console.log(`before: ${loadReport()}`);
 console.log(tokenAccounting());
 
-/** Tokens a pass over the 20 candidates computes: real ones, padded to one batch, and in batches by length. */
+/** Tokens a pass over the 20 candidate passages computes: real ones, padded to one batch, and in batches by length. */
 function tokenAccounting(): string {
   const { pairLayout, maxSequenceLength } = fp32Reader.tokenizer;
   const options = { layout: pairLayout, maxSequenceLength, maxQuestionTokens: 64 };
@@ -179,29 +217,31 @@ for (let round = 0; round < rounds; round++) {
   console.log(`round ${round + 1}: transformers.js ${ms(pass.get('baseline')!)}, ${configs.map((c) => `${c.name} ${ms(c.passMs[round])}`).join(', ')}; ${loadReport()}`);
 }
 
-// ---- Correctness of the shipped configuration: every read sentence's top span is transformers.js's. ----
+// ---- Correctness of the shipped configuration: every read passage's top span is transformers.js's. ----
 let identical = 0;
 let compared = 0;
 const differences: string[] = [];
 for (const [index, q] of questions.entries()) {
-  for (const [i, sentence] of q.candidates.entries()) {
+  for (const [i, passage] of q.candidates.entries()) {
     compared++;
-    const ours = shipped.spans[index].get(sentence.key);
+    const ours = shipped.spans[index].get(passage.key);
     const theirs = baselineAnswers[index][i];
-    const tokens = fp32Reader.tokenizer.tokenize(sentence.text);
+    const tokens = fp32Reader.tokenizer.tokenize(passage.text);
     if (ours && Math.abs(ours.score - theirs.score) <= SCORE_TOLERANCE && decodesTo(tokens, ours, theirs.answer, baseline.decode)) identical++;
-    else if (differences.length < 5) differences.push(`  differs: "${q.question}" / ${sentence.key}: ours ${JSON.stringify(ours && sentence.text.slice(ours.start, ours.end))} ${ours?.score}, theirs ${JSON.stringify(theirs.answer)} ${theirs.score}`);
+    else if (differences.length < 5) differences.push(`  differs: "${q.question}" / ${passage.key}: ours ${JSON.stringify(ours && passage.text.slice(ours.start, ours.end))} ${ours?.score}, theirs ${JSON.stringify(theirs.answer)} ${theirs.score}`);
   }
 }
 
 // ---- Report ----
 const baselineMedian = median(baselinePassMs);
 console.log(`\nafter: ${loadReport()}`);
-console.log(`transformers.js fp32, 20 sentences one by one: ${ms(baselineMedian)} per pass, ${ms(baselineMedian / questions.length)} per question`);
+console.log(`transformers.js fp32, 20 passages one by one: ${ms(baselineMedian)} per pass, ${ms(baselineMedian / questions.length)} per question`);
 console.log(`fp32x20 vs transformers.js: ${identical}/${compared} top spans identical (same tokens, score within ${SCORE_TOLERANCE})`);
 differences.forEach((line) => console.log(line));
 
-console.log('\nconfiguration | per question (median pass / questions) | speed-up vs transformers.js | recall among read | top span per sentence = fp32x20 | top answer per question = fp32x20');
+const retrieved = questions.filter((q) => q.evidenceRank >= 0).length;
+console.log(`\nthe answer is among the 20 retrieved passages for ${retrieved}/${questions.length} = ${pct(retrieved, questions.length)} of questions; "kept" is the share of those the configuration reads`);
+console.log('configuration | per question (median pass / questions) | speed-up vs transformers.js | recall among read | kept | top span per passage = fp32x20 | top answer per question = fp32x20');
 const notes: string[] = [];
 for (const c of configs) {
   const speedups = c.passMs.map((passMs, round) => baselinePassMs[round] / passMs);
@@ -215,11 +255,11 @@ for (const c of configs) {
   }
   console.log(
     `${c.name} | ${ms(median(c.passMs) / questions.length)} | ${median(speedups).toFixed(2)}× (rounds: ${speedups.map((s) => s.toFixed(2)).join(', ')})` +
-      ` | ${hits}/${questions.length} = ${pct(hits, questions.length)} | ${agree}/${both} = ${pct(agree, both)} | ${topAgree}/${topBoth} = ${pct(topAgree, topBoth)}`,
+      ` | ${hits}/${questions.length} = ${pct(hits, questions.length)} | ${pct(hits, retrieved)} | ${agree}/${both} = ${pct(agree, both)} | ${topAgree}/${topBoth} = ${pct(topAgree, topBoth)}`,
   );
 }
 
-/** Same span as fp32x20 on each sentence both read, and the same best answer among the sentences `c` read. */
+/** Same span as fp32x20 on each passage both read, and the same best answer among the passages `c` read. */
 function agreement(c: Config) {
   let agree = 0;
   let both = 0;
@@ -228,7 +268,7 @@ function agreement(c: Config) {
   // fp32x20's top-span score where `c` agrees and where it does not: are the disagreements near-ties?
   const agreedScores: number[] = [];
   const disagreedScores: number[] = [];
-  const same = (a: AskAnswer | undefined, b: AskAnswer | undefined) => !!a && !!b && a.sentence.key === b.sentence.key && a.start === b.start && a.end === b.end;
+  const same = (a: AskAnswer | undefined, b: AskAnswer | undefined) => !!a && !!b && a.passage.key === b.passage.key && a.start === b.start && a.end === b.end;
   for (const [index, keys] of c.read.entries()) {
     for (const key of keys) {
       const reference = shipped.spans[index].get(key);

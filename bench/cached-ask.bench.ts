@@ -33,7 +33,7 @@ const question = args.question ?? loadQuestionSet()[3].question;
 
 // What a client asks for: the answers with their sentence and article.
 const ASK = JSON.stringify({
-  query: `query($q: String!) { ask(question: $q, limit: 5) { answers { text score cached sentence { key text article { title } } } } }`,
+  query: `query($q: String!) { ask(question: $q, limit: 5) { answers { text score cached passage { key text article { title } } } } }`,
   variables: { q: question },
 });
 const TYPENAME = JSON.stringify({ query: '{ __typename }' });

@@ -62,7 +62,7 @@ const warmQuestion = questions[0].question;
 
 const ASK = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
   candidates { key }
-  answers { text score cached sentence { key text article { title } } edge { source { name } target { name } } } } }`;
+  answers { text score cached passage { key text article { title } } edge { source { name } target { name } } } } }`;
 
 interface AskResult {
   candidates: { key: string }[];

@@ -128,7 +128,7 @@ async function discoverTargets(url: URL): Promise<Targets> {
 }
 
 const SEARCH = 'query Search($t: String!) { search(text: $t, limit: 10) { concepts { id name rank } links { rank weight source { id name } target { id name } sentences(first: 3) { key text article { id title year } } } years } }';
-const ASK = 'query Ask($q: String!) { ask(question: $q, limit: 5) { answers { text score cached sentence { key text article { id title } } } candidates { key } } }';
+const ASK = 'query Ask($q: String!) { ask(question: $q, limit: 5) { answers { text score cached passage { key text article { id title } } } candidates { key } } }';
 const CONCEPT = 'query Concept($id: ID!, $after: String) { concept(id: $id) { id name rank origin edges(first: 10, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { rank weight target { id name } } } } } }';
 const EDGE = 'query Edge($s: ID!, $t: ID!) { edge(source: $s, target: $t) { rank weight years source { name } target { name } sentences(first: 5) { key text mentions { start end concept { id } } article { id title } } } }';
 const ARTICLE = 'query Article($id: ID!, $after: String) { article(id: $id) { id title year sentenceCount sentences(first: 20, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { key position text concepts { id name } } } } } }';

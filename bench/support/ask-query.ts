@@ -5,14 +5,14 @@ import { createRequestContext, type Services } from '../../src/resolvers/request
 
 export const ASK_QUERY = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
   candidates { key }
-  answers { score start end cached sentence { key text } } } }`;
+  answers { score start end cached passage { key text } } } }`;
 
 export interface AskAnswer {
   score: number;
   start: number;
   end: number;
   cached: boolean;
-  sentence: { key: string; text: string };
+  passage: { key: string; text: string };
 }
 
 export interface AskResult {
@@ -22,7 +22,7 @@ export interface AskResult {
 
 const schema = loadSchema();
 
-/** Every candidate's answer (limit 100), so each read sentence's top span can be compared. */
+/** Every candidate's answer (limit 100), so each read passage's top span can be compared. */
 export async function runAsk(services: Services, question: string): Promise<AskResult> {
   const result = await graphql({
     schema,
