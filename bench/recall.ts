@@ -1,48 +1,55 @@
 /**
- * Recall@k of retrieval on the hand-written CORD-19 question set: is the sentence holding the answer
- * among the k candidates the reader would read?
- *   node dist/bench/recall.js [--vocabulary FILE] [--k 20]
+ * Recall@1/3/5/10/20 of retrieval on the small hand-written question sets: is a passage holding the answer among
+ * the first k the reader would read?
+ *   node dist/bench/recall.js [--set cord19|seed] [--vocabulary FILE]…
+ * cord19: 30 factoid questions over the CORD-19 sample (test/support/questions/cord19-factoid.tsv); a hit is a passage
+ * of the question's article holding the sentence's evidence. seed: the questions of seed/questions.tsv over
+ * seed/corpus; a hit is a passage of the question's article holding the answer text.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readInputs } from '../src/cli/ingest-command.js';
+import type { PassageRecord } from '../src/domain.js';
 import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import { cord19Dir } from '../test/support/cli.js';
-import { holdsAnswer, retrieveQuestionSet } from '../test/support/question-set.js';
+import { askApp, readsNothing } from '../test/support/ask.js';
+import { cord19Dir, repoRoot } from '../test/support/cli.js';
+import { holdsAnswer, loadQuestionSet } from '../test/support/question-set.js';
 
-/** Retrieval ranks whole pools; 1000 candidates is every sentence it reaches, so a miss says how far off it was. */
-const POOL = 1000;
+const KS = [1, 3, 5, 10, 20];
 
-interface RecallReport {
-  k: number;
-  hits: number;
-  total: number;
-  misses: { question: string; rank: number | null }[];
+interface Question {
+  question: string;
+  holds(passage: PassageRecord): boolean;
 }
 
-async function measureRecall(store: SqliteStore, k: number): Promise<RecallReport> {
-  const questions = await retrieveQuestionSet(createApp({ store }), POOL);
-  const misses: RecallReport['misses'] = [];
-  let hits = 0;
-  for (const q of questions) {
-    const rank = q.candidates.findIndex((sentence) => holdsAnswer(q, sentence));
-    if (rank >= 0 && rank < k) hits++;
-    else misses.push({ question: q.question, rank: rank >= 0 ? rank + 1 : null });
-  }
-  return { k, hits, total: questions.length, misses };
+function seedQuestions(): Question[] {
+  const [, ...rows] = readFileSync(join(repoRoot, 'seed', 'questions.tsv'), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return rows.map((row) => {
+    const [question, answer, articleId] = row.split('\t');
+    return { question, holds: (p) => p.articleId === articleId && p.text.includes(answer) };
+  });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { vocabulary: { type: 'string', multiple: true }, k: { type: 'string', default: '20' } } });
-  const store = await SqliteStore.open();
-  const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
-  await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
-  const report = await measureRecall(store, Number(values.k));
-  console.log(`recall@${report.k}: ${report.hits}/${report.total} = ${((100 * report.hits) / report.total).toFixed(1)}%`);
-  for (const miss of report.misses) console.log(`  miss (rank ${miss.rank ?? 'not retrieved'}): ${miss.question}`);
+const { values } = parseArgs({ options: { set: { type: 'string', default: 'cord19' }, vocabulary: { type: 'string', multiple: true } } });
+const seed = values.set === 'seed';
+const questions: Question[] = seed ? seedQuestions() : loadQuestionSet().map((q) => ({ question: q.question, holds: (p) => holdsAnswer(q, p) }));
+const store = await SqliteStore.open();
+const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
+await ingestDocuments(store, await readInputs([seed ? join(repoRoot, 'seed', 'corpus') : cord19Dir]), { lexicon });
+const app = createApp({ store });
+const ranks: number[] = [];
+const misses: string[] = [];
+for (const q of questions) {
+  const { candidates } = await askApp(app, q.question, { candidates: Math.max(...KS), answers: readsNothing });
+  const rank = candidates.findIndex((p) => q.holds(p));
+  ranks.push(rank);
+  if (rank < 0) misses.push(q.question);
 }
-
-await main();
+const row = KS.map((k) => `@${k} ${ranks.filter((r) => r >= 0 && r < k).length}/${ranks.length}`).join('  ');
+console.log(`${values.set}, ${lexicon ? values.vocabulary!.join(', ') : 'no vocabulary'}: ${row}`);
+for (const miss of misses) console.log(`  not among the first ${Math.max(...KS)}: ${miss}`);
