@@ -12,15 +12,19 @@ import { SqliteStore } from '../src/store/sqlite-store.js';
 import { hashFields } from '../src/store/redis/records.js';
 import type { RedisStore, RedisStoreOptions } from '../src/store/redis-store.js';
 import type { GraphStore, PreparedArticle } from '../src/store/store.js';
-import { repoRoot } from './support/cli.js';
+import { repoRoot, temporaryDir } from './support/cli.js';
 import { redisInfo } from './support/redis-cluster.js';
 import { redisServersForTests } from './support/redis-servers.js';
 
 const redis = redisServersForTests('contract');
-/** Every test gets an empty store: the embedded store in memory, or a fresh key namespace on the shared servers. */
+/**
+ * Every test gets an empty store: the embedded store in memory (writes on the calling thread) and in a file (writes
+ * on its writer thread), or a fresh key namespace on the shared servers.
+ */
 const redisBackends = redis.targets.map(({ name, url }) => ({ name, open: (options?: RedisStoreOptions) => redis.open(url(), options) }));
 const backends: { name: string; open: () => Promise<GraphStore> }[] = [
-  { name: 'sqlite', open: () => SqliteStore.open() },
+  { name: 'sqlite in memory', open: () => SqliteStore.open() },
+  { name: 'sqlite file', open: () => SqliteStore.open({ dataDir: temporaryDir() }) },
   ...redisBackends,
 ];
 

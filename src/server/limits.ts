@@ -1,5 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from 'graphql';
+import { StoreError } from '../store/store-error.js';
 
 /**
  * Every limit a request meets, with its default. Argument caps (`limit`, `first`, question length) live beside
@@ -46,12 +48,15 @@ const knownOperationTypes: ValidationRule = (context) => ({
 const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
 
 /**
- * Apollo codes an error it cannot classify INTERNAL_SERVER_ERROR even when the client caused it: graphql-js giving up
+ * A store failure keeps its own code. Apollo codes an error it cannot classify INTERNAL_SERVER_ERROR even when the client caused it: graphql-js giving up
  * after 50 bad variable values, or a request error Apollo itself answers with a 4xx (a persisted-query hash that does
  * not match the query). Clients would read those as the server's fault; they get BAD_USER_INPUT and BAD_REQUEST.
  */
 export function clientErrorCodes(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  // A store failure says what it is (STORE_READ_ONLY, STORE_UNAVAILABLE, …) in words without server paths.
+  const cause = unwrapResolverError(error);
+  if (cause instanceof StoreError) return { ...formatted, message: cause.message, extensions: { ...formatted.extensions, code: cause.code } };
   const status = ((error as GraphQLError | null)?.extensions?.http as { status?: number } | undefined)?.status;
   const code = formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)
     ? 'BAD_USER_INPUT'

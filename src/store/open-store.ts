@@ -1,8 +1,10 @@
 import type { AnswerCache } from './answer-cache.js';
+import { join } from 'node:path';
 import { MemoryAnswerCache } from './memory-answer-cache.js';
-import { SqliteStore } from './sqlite-store.js';
+import { DATABASE_FILE, SqliteStore } from './sqlite-store.js';
 import { RedisAnswerCache } from './redis-answer-cache.js';
 import { RedisUnavailableError } from './redis/connection.js';
+import { parseRedisUrl } from './redis/url.js';
 import { RedisStore } from './redis-store.js';
 import type { GraphStore } from './store.js';
 
@@ -14,18 +16,25 @@ export interface StoreOptions {
    */
   url: string;
   dataDir?: string;
+  /** Lines for the operator about the store's files (the embedded store's open checks). */
+  notice?: (line: string) => void;
 }
 
 /** A store and the answer cache that goes with it: on Redis, one shared by every process serving the corpus. */
 export interface OpenedStore {
   store: GraphStore;
   answerCache: AnswerCache;
+  /** Where the data lives, for messages: the database file, or the Redis URL without credentials. */
+  location: string;
 }
 
 export class StoreConfigError extends Error {}
 
-export async function openStore({ url, dataDir }: StoreOptions): Promise<OpenedStore> {
-  if (url === 'sqlite' || url === 'memory') return { store: await SqliteStore.open({ dataDir }), answerCache: new MemoryAnswerCache() };
+export async function openStore({ url, dataDir, notice }: StoreOptions): Promise<OpenedStore> {
+  if (url === 'sqlite' || url === 'memory') {
+    const store = await SqliteStore.open({ dataDir, notice });
+    return { store, answerCache: new MemoryAnswerCache(), location: dataDir ? join(dataDir, DATABASE_FILE) : 'memory' };
+  }
   if (/^redis(\+cluster)?:\/\//.test(url)) {
     let store: RedisStore;
     try {
@@ -35,7 +44,7 @@ export async function openStore({ url, dataDir }: StoreOptions): Promise<OpenedS
       if (error instanceof RedisUnavailableError) throw error;
       throw new StoreConfigError(`store "${url}": ${(error as Error).message}`);
     }
-    return { store, answerCache: new RedisAnswerCache(store) };
+    return { store, answerCache: new RedisAnswerCache(store), location: parseRedisUrl(url)?.display ?? url };
   }
   throw new StoreConfigError(`store "${url}" is not one of: sqlite, redis://host:port, redis+cluster://host:port,…`);
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArticleRecord, ConceptOrigin, SentenceRecord, SentenceTokens } from '../domain.js';
 
@@ -9,11 +9,12 @@ export interface Snapshot {
   tokens: [string, SentenceTokens][];
 }
 
-const FILE_NAME = 'graph.json';
+/** The JSON store's file before the embedded store moved to SQLite; sqlite/open-database.ts imports it once. */
+export const SNAPSHOT_FILE = 'graph.json';
 const FORMAT = 'kgqa-memory-snapshot/1';
 
 export async function readSnapshot(dataDir: string): Promise<Snapshot | null> {
-  const path = join(dataDir, FILE_NAME);
+  const path = join(dataDir, SNAPSHOT_FILE);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -31,13 +32,4 @@ export async function readSnapshot(dataDir: string): Promise<Snapshot | null> {
     throw new Error(`snapshot ${path} is not a ${FORMAT} file; move it away to start empty`);
   }
   return { articles: parsed.articles, sentences: parsed.sentences, concepts: parsed.concepts, tokens: parsed.tokens ?? [] };
-}
-
-/** Written to a temporary file and renamed, so a crash mid-write never leaves a torn snapshot. */
-export async function writeSnapshot(dataDir: string, snapshot: Snapshot): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
-  const path = join(dataDir, FILE_NAME);
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ format: FORMAT, ...snapshot }));
-  await rename(temporary, path);
 }

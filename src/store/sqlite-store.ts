@@ -1,6 +1,4 @@
-import Database, { type Database as Connection, type Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Database as Connection, Statement } from 'better-sqlite3';
 import {
   canonicalEdge,
   parseSentenceKey,
@@ -14,108 +12,131 @@ import {
   type SentenceTokens,
   type StoreStats,
 } from '../domain.js';
-import { SqliteArticleWriter } from './sqlite/article-writer.js';
+import { workerModuleUrl } from '../paths.js';
 import { splitTerms } from '../text/index-terms.js';
+import { WorkerClient } from '../worker-rpc.js';
+import { inProcessWrites, startWriterThread, type ArticleWrites } from './sqlite/article-writes.js';
+import { openConnection, type DurabilitySettings } from './sqlite/connection.js';
+import { storeErrorOf } from './sqlite/errors.js';
+import { checkDatabase, type CheckDepth } from './sqlite/integrity.js';
+import { openDatabaseFile } from './sqlite/open-database.js';
 import { decodeArticle, decodeSentence, decodeTokens, type ArticleRow, type SentenceRow, type TokensRow } from './sqlite/records.js';
-import { LAYOUT_VERSION, SCHEMA, type MetaKey } from './sqlite/schema.js';
+import { createSchema, type MetaKey } from './sqlite/schema.js';
+import { StoreError } from './store-error.js';
 import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
 import type { TermPostings, TextIndexStats } from './text-index.js';
+
+export { DATABASE_FILE, StoreOpenError } from './sqlite/open-database.js';
 
 export interface SqliteStoreOptions {
   /** The folder of the database file (kgqa.sqlite); without one the store lives in memory, as long as the process. */
   dataDir?: string;
+  /** Lines for the operator: an imported snapshot, removed leftovers, a failed integrity check. */
+  notice?: (line: string) => void;
 }
 
-export const DATABASE_FILE = 'kgqa.sqlite';
-
 /**
- * The embedded store: one SQLite database (WAL), every read an index range scan (sqlite/schema.ts), every article
- * written in one transaction that is durable when it returns.
+ * The embedded store: one SQLite database (WAL), every read an index range scan (sqlite/schema.ts) on the calling
+ * thread's connection, every article written in one transaction on the writer thread's connection that is
+ * durable (fsynced) when it returns.
  */
 export class SqliteStore implements GraphStore {
   readonly kind = 'sqlite';
   private readonly sql: ReturnType<typeof prepareReads>;
-  private readonly writer: SqliteArticleWriter;
+  /** Set when the background integrity check finds damage: writes and totals answer it from then on. */
+  private damage: StoreError | null = null;
+  /** The background integrity check's problems once it has run (none in memory). */
+  integrityChecked: Promise<string[]> = Promise.resolve([]);
 
-  private constructor(private readonly db: Connection) {
+  private constructor(
+    private readonly db: Connection,
+    private readonly writes: ArticleWrites,
+    /** The database file, or null in memory. */
+    readonly file: string | null,
+  ) {
     this.sql = prepareReads(db);
-    this.writer = new SqliteArticleWriter(db);
   }
 
+  /**
+   * Opens (or creates) the store after the checks that cost nothing whatever its size (sqlite/open-database.ts);
+   * a database that cannot be opened throws StoreOpenError, one line naming the file and what to do. The
+   * structure check (PRAGMA quick_check, O(size)) then runs on its own thread while the store serves.
+   */
   static async open(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const db = new Database(options.dataDir ? join(options.dataDir, DATABASE_FILE) : ':memory:');
+    if (!options.dataDir) {
+      const db = openConnection(':memory:', 'reader');
+      createSchema(db);
+      return new SqliteStore(db, inProcessWrites(db), null);
+    }
+    const notice = options.notice ?? (() => undefined);
+    const { db, file, readOnly } = await openDatabaseFile(options.dataDir, notice);
+    let writes: ArticleWrites;
     try {
-      db.pragma('journal_mode = WAL');
-      // FULL: a commit is on disk before the write is acknowledged (NORMAL may lose the last commits on power loss).
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = OFF');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-      const layout = db.prepare("SELECT value FROM meta WHERE key = 'layout'").pluck().get() as number | undefined;
-      if (layout === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('layout', ?)").run(LAYOUT_VERSION);
-      else if (layout !== LAYOUT_VERSION) throw new Error(`store layout ${layout} is not ${LAYOUT_VERSION}`);
+      writes = readOnly ? refusedWrites() : await startWriterThread(file);
     } catch (error) {
       db.close();
-      throw error;
+      throw storeErrorOf(error);
     }
-    return new SqliteStore(db);
+    if (readOnly) notice(`${file} is read-only: serving it; every write answers STORE_READ_ONLY`);
+    const store = new SqliteStore(db, writes, file);
+    store.integrityChecked = store.checkInBackground(file, notice);
+    return store;
   }
 
-  async getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]> {
-    return ids.map((id) => {
+  getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]> {
+    return this.read(() => ids.map((id) => {
       const row = this.sql.article.get(id) as ArticleRow | undefined;
       return row ? decodeArticle(row) : null;
-    });
+    }));
   }
 
-  async getSentences(keys: readonly string[]): Promise<(SentenceRecord | null)[]> {
-    return keys.map((key) => {
+  getSentences(keys: readonly string[]): Promise<(SentenceRecord | null)[]> {
+    return this.read(() => keys.map((key) => {
       const location = parseSentenceKey(key);
       const row = location && (this.sql.sentence.get(location.articleId, location.position) as SentenceRow | undefined);
       return row ? decodeSentence(location.articleId, row) : null;
-    });
+    }));
   }
 
-  async getSentenceTokens(keys: readonly string[]): Promise<(SentenceTokens | null)[]> {
-    return keys.map((key) => {
+  getSentenceTokens(keys: readonly string[]): Promise<(SentenceTokens | null)[]> {
+    return this.read(() => keys.map((key) => {
       const location = parseSentenceKey(key);
       const row = location && (this.sql.tokens.get(location.articleId, location.position) as TokensRow | undefined);
       return row ? decodeTokens(row) : null;
-    });
+    }));
   }
 
-  async putSentenceTokens(entries: readonly (readonly [string, SentenceTokens])[]): Promise<void> {
-    this.writer.putTokens(entries);
+  putSentenceTokens(entries: readonly (readonly [string, SentenceTokens])[]): Promise<void> {
+    return this.damage ? Promise.reject(this.damage) : this.writes.putTokens(entries);
   }
 
-  async getConcepts(ids: readonly string[]): Promise<(ConceptRecord | null)[]> {
-    return ids.map((id) => {
+  getConcepts(ids: readonly string[]): Promise<(ConceptRecord | null)[]> {
+    return this.read(() => ids.map((id) => {
       const row = this.sql.concept.get(id) as { name: string; origin: ConceptRecord['origin']; forms: string; rank: number } | undefined;
       return row ? { id, name: row.name, rank: row.rank, origin: row.origin, surfaceForms: JSON.parse(row.forms) as string[] } : null;
-    });
+    }));
   }
 
-  async getEdges(keys: readonly EdgeKey[]): Promise<(EdgeRecord | null)[]> {
-    return keys.map((key) => {
+  getEdges(keys: readonly EdgeKey[]): Promise<(EdgeRecord | null)[]> {
+    return this.read(() => keys.map((key) => {
       const row = this.sql.edge.get(key.source, key.target) as { id: number; rank: number } | undefined;
       if (!row) return null;
       return { source: key.source, target: key.target, rank: row.rank, years: this.sql.edgeYears.pluck().all(row.id) as number[] };
-    });
+    }));
   }
 
-  async edgeSentences(requests: readonly { edge: EdgeKey; limit: number }[]): Promise<ScoredSentenceKey[][]> {
-    return requests.map(({ edge, limit }) => {
+  edgeSentences(requests: readonly { edge: EdgeKey; limit: number }[]): Promise<ScoredSentenceKey[][]> {
+    return this.read(() => requests.map(({ edge, limit }) => {
       if (limit <= 0) return [];
       return (this.sql.edgeSentences.all(edge.source, edge.target, limit) as { key: string; score: number }[]).map(({ key, score }) => ({
         key,
         score,
       }));
-    });
+    }));
   }
 
-  async conceptEdges(requests: readonly { conceptId: string; page: Page }[]): Promise<RankedPage<EdgeRecord>[]> {
-    return requests.map(({ conceptId, page }) => {
+  conceptEdges(requests: readonly { conceptId: string; page: Page }[]): Promise<RankedPage<EdgeRecord>[]> {
+    return this.read(() => requests.map(({ conceptId, page }) => {
       const total = (this.sql.conceptDegree.pluck().get(conceptId) as number | undefined) ?? 0;
       if (total === 0 || page.limit <= 0) return { total, items: [] };
       const rows = this.sql.conceptEdges.all(conceptId, page.limit, Math.max(0, page.offset)) as { edge: number; other_id: string; rank: number }[];
@@ -125,98 +146,155 @@ export class SqliteStore implements GraphStore {
         years: this.sql.edgeYears.pluck().all(edge) as number[],
       }));
       return { total, items };
-    });
+    }));
   }
 
-  async conceptSentences(requests: readonly { conceptId: string; limit: number }[]): Promise<string[][]> {
-    return requests.map(({ conceptId, limit }) => (limit <= 0 ? [] : (this.sql.conceptSentences.pluck().all(conceptId, limit) as string[])));
+  conceptSentences(requests: readonly { conceptId: string; limit: number }[]): Promise<string[][]> {
+    return this.read(() => requests.map(({ conceptId, limit }) => (limit <= 0 ? [] : (this.sql.conceptSentences.pluck().all(conceptId, limit) as string[]))));
   }
 
-  async articleSentences(requests: readonly { articleId: string; page: Page }[]): Promise<RankedPage<string>[]> {
-    return requests.map(({ articleId, page }) => {
+  articleSentences(requests: readonly { articleId: string; page: Page }[]): Promise<RankedPage<string>[]> {
+    return this.read(() => requests.map(({ articleId, page }) => {
       const total = (this.sql.sentenceCount.pluck().get(articleId) as number | undefined) ?? 0;
       const items: string[] = [];
       const end = Math.min(total, page.offset + Math.max(0, page.limit));
       for (let position = Math.max(0, page.offset); position < end; position++) items.push(sentenceKey(articleId, position));
       return { total, items };
-    });
+    }));
   }
 
-  async lexicon(): Promise<LexiconEntry[]> {
-    return (this.sql.lexicon.all() as { concept_id: string; name: string; origin: LexiconEntry['origin']; forms: string }[]).map((row) => ({
+  lexicon(): Promise<LexiconEntry[]> {
+    return this.read(() => (this.sql.lexicon.all() as { concept_id: string; name: string; origin: LexiconEntry['origin']; forms: string }[]).map((row) => ({
       id: row.concept_id,
       name: row.name,
       origin: row.origin,
       forms: JSON.parse(row.forms) as string[],
-    }));
+    })));
   }
 
-  async corpusVersion(): Promise<string> {
-    return String(this.meta('version'));
+  corpusVersion(): Promise<string> {
+    return this.read(() => String(this.meta('version')));
   }
 
-  async lexiconVersion(): Promise<string> {
-    return String(this.meta('lexicon'));
+  lexiconVersion(): Promise<string> {
+    return this.read(() => String(this.meta('lexicon')));
   }
 
-  async stats(): Promise<StoreStats> {
-    return { articles: this.meta('articles'), sentences: this.meta('sentences'), concepts: this.meta('concepts'), edges: this.meta('edges') };
+  stats(): Promise<StoreStats> {
+    if (this.damage) return Promise.reject(this.damage);
+    return this.read(() => ({ articles: this.meta('articles'), sentences: this.meta('sentences'), concepts: this.meta('concepts'), edges: this.meta('edges') }));
   }
 
-  async postings(requests: readonly { term: string; limit: number }[]): Promise<TermPostings[]> {
-    return requests.map(({ term, limit }) => {
+  postings(requests: readonly { term: string; limit: number }[]): Promise<TermPostings[]> {
+    return this.read(() => requests.map(({ term, limit }) => {
       const row = this.sql.term.get(term) as { id: number; document_frequency: number } | undefined;
       if (!row) return { documentFrequency: 0, postings: [] };
       const postings = limit <= 0 ? [] : (this.sql.postings.all(row.id, limit) as { key: string; impact: number }[]);
       return { documentFrequency: row.document_frequency, postings };
-    });
+    }));
   }
 
   /** One range read per run of adjacent positions: passages ask for runs of neighbouring sentences. */
-  async sentenceTerms(keys: readonly string[]): Promise<(string[] | null)[]> {
-    const located = keys
-      .map((key, index) => ({ location: parseSentenceKey(key), index }))
-      .filter((entry): entry is { location: { articleId: string; position: number }; index: number } => entry.location !== null)
-      .sort((a, b) => (a.location.articleId < b.location.articleId ? -1 : a.location.articleId > b.location.articleId ? 1 : a.location.position - b.location.position));
-    const terms: (string[] | null)[] = keys.map(() => null);
-    for (let start = 0; start < located.length; ) {
-      let end = start + 1;
-      const { articleId } = located[start].location;
-      while (end < located.length && located[end].location.articleId === articleId && located[end].location.position <= located[end - 1].location.position + 1) end++;
-      const from = located[start].location.position;
-      const rows = this.sql.termRange.all(articleId, from, located[end - 1].location.position) as { position: number; terms: string }[];
-      const byPosition = new Map(rows.map((row) => [row.position, row.terms]));
-      for (let i = start; i < end; i++) {
-        const found = byPosition.get(located[i].location.position);
-        if (found !== undefined) terms[located[i].index] = splitTerms(found);
+  sentenceTerms(keys: readonly string[]): Promise<(string[] | null)[]> {
+    return this.read(() => {
+      const located = keys
+        .map((key, index) => ({ location: parseSentenceKey(key), index }))
+        .filter((entry): entry is { location: { articleId: string; position: number }; index: number } => entry.location !== null)
+        .sort((a, b) => (a.location.articleId < b.location.articleId ? -1 : a.location.articleId > b.location.articleId ? 1 : a.location.position - b.location.position));
+      const terms: (string[] | null)[] = keys.map(() => null);
+      for (let start = 0; start < located.length; ) {
+        let end = start + 1;
+        const { articleId } = located[start].location;
+        while (end < located.length && located[end].location.articleId === articleId && located[end].location.position <= located[end - 1].location.position + 1) end++;
+        const from = located[start].location.position;
+        const rows = this.sql.termRange.all(articleId, from, located[end - 1].location.position) as { position: number; terms: string }[];
+        const byPosition = new Map(rows.map((row) => [row.position, row.terms]));
+        for (let i = start; i < end; i++) {
+          const found = byPosition.get(located[i].location.position);
+          if (found !== undefined) terms[located[i].index] = splitTerms(found);
+        }
+        start = end;
       }
-      start = end;
-    }
-    return terms;
+      return terms;
+    });
   }
 
-  async textStats(): Promise<TextIndexStats> {
-    return { sentences: this.meta('sentences'), terms: this.meta('terms') };
+  textStats(): Promise<TextIndexStats> {
+    return this.read(() => ({ sentences: this.meta('sentences'), terms: this.meta('terms') }));
   }
 
-  async writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
-    return this.writer.write(prepared);
+  writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
+    return this.damage ? Promise.reject(this.damage) : this.writes.write(prepared);
   }
 
-  async articleHashes(ids: readonly string[]): Promise<(string | null)[]> {
-    return ids.map((id) => (this.sql.contentHash.pluck().get(id) as string | undefined) ?? null);
+  articleHashes(ids: readonly string[]): Promise<(string | null)[]> {
+    return this.read(() => ids.map((id) => (this.sql.contentHash.pluck().get(id) as string | undefined) ?? null));
   }
 
   /** Every write is durable when it returns. */
   async flush(): Promise<void> {}
 
+  /** The writing connection's settings: WAL, and synchronous = FULL (2), so a returned write is on disk. */
+  writerSettings(): Promise<DurabilitySettings> {
+    return this.writes.settings();
+  }
+
+  /** What is wrong with the database (empty when nothing): `full` also checks every row against its checksum. */
+  check(depth: CheckDepth): string[] {
+    return checkDatabase(this.db, depth);
+  }
+
+  /** Waits for the write in progress, then closes both connections (the last one checkpoints the log). */
   async close(): Promise<void> {
+    await this.writes.close();
     if (this.db.open) this.db.close();
+  }
+
+  /** The background quick_check; a damaged file makes writes and totals answer STORE_CORRUPT from then on. */
+  private checkInBackground(file: string, notice: (line: string) => void): Promise<string[]> {
+    const checked = WorkerClient.start<null>(workerModuleUrl(import.meta.url, './sqlite/integrity-thread.js'), file, {
+      name: 'kgqa integrity check',
+      failure: (error) => new Error(error.message),
+    }).then(async ({ client }) => {
+      try {
+        return await client.call<string[]>('check', ['quick']);
+      } finally {
+        await client.close();
+      }
+    });
+    return checked.then(
+      (problems) => {
+        if (problems.length > 0) {
+          this.damage = new StoreError('STORE_CORRUPT', "the store's database file is damaged; an operator must restore it");
+          notice(`${file} failed its integrity check (${problems.join('; ')}): stop kgqa and restore it from a backup (kgqa backup), or move it away and ingest again`);
+        }
+        return problems;
+      },
+      (error: Error) => {
+        notice(`${file} could not be checked (${error.message}); it is served unchecked`);
+        return [];
+      },
+    );
+  }
+
+  /** Runs a read on this thread's connection; SQLite failures become StoreErrors (a damaged page: STORE_CORRUPT). */
+  private read<T>(run: () => T): Promise<T> {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(storeErrorOf(error));
+    }
   }
 
   private meta(key: MetaKey): number {
     return (this.sql.meta.pluck().get(key) as number | undefined) ?? 0;
   }
+}
+
+/** The writes of a store whose file cannot be written: each answers STORE_READ_ONLY at once. */
+function refusedWrites(): ArticleWrites {
+  const refuse = () => Promise.reject(new StoreError('STORE_READ_ONLY', 'the store is read-only: nothing was written'));
+  return { write: refuse, putTokens: refuse, settings: refuse, close: async () => undefined };
 }
 
 function prepareReads(db: Connection) {

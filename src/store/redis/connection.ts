@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createClient, createCluster, ErrorReply } from 'redis';
 import { withDeadline } from '../../deadline.js';
+import { StoreError } from '../store-error.js';
 
 /** Raised when Redis cannot be reached or does not answer in time; the message says so plainly. */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends StoreError {
   constructor(target: string, cause: unknown) {
-    super(`Redis store unreachable (${target}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super('STORE_UNAVAILABLE', `Redis store unreachable (${target}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'RedisUnavailableError';
   }
 }

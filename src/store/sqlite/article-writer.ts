@@ -4,7 +4,7 @@ import { postingImpact } from '../../text/bm25.js';
 import { joinTerms, splitTerms, termCounts } from '../../text/index-terms.js';
 import { articleContributions, type ArticleContributions } from '../article-contributions.js';
 import type { PreparedArticle, WriteOutcome } from '../store.js';
-import { decodeMentions, encodeMentions, int32Blob, type SentenceRow } from './records.js';
+import { articleChecksum, decodeSentence, encodeMentions, int32Blob, sentenceChecksum, type SentenceRow } from './records.js';
 import type { MetaKey } from './schema.js';
 
 type ConceptMeta = PreparedArticle['concepts'] extends Map<string, infer V> ? V : never;
@@ -22,23 +22,27 @@ interface ArticleContent {
  * Writes articles into the embedded store, each in one transaction: the previous version's contribution to every
  * concept, edge and posting list is subtracted and the new one added, so a write is atomic, a replay changes
  * nothing, and removing an article leaves exactly what the others contributed. Synchronous: it runs on the
- * store's writer connection.
+ * writer thread's own connection (writer-thread.ts), or on the only connection of an in-memory store.
  */
 export class SqliteArticleWriter {
   private readonly sql: ReturnType<typeof prepareStatements>;
   readonly write: (prepared: PreparedArticle) => WriteOutcome;
   readonly putTokens: (entries: readonly (readonly [string, SentenceTokens])[]) => void;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.sql = prepareStatements(db);
-    this.write = db.transaction((prepared: PreparedArticle) => this.writeArticle(prepared));
-    this.putTokens = db.transaction((entries: readonly (readonly [string, SentenceTokens])[]) => {
+    // IMMEDIATE: the write lock is taken first, so a transaction waits (busy_timeout) for another process's writer
+    // instead of failing at once when its read snapshot turns stale on the first write (SQLITE_BUSY_SNAPSHOT).
+    const write = db.transaction((prepared: PreparedArticle) => this.writeArticle(prepared));
+    const putTokens = db.transaction((entries: readonly (readonly [string, SentenceTokens])[]) => {
       for (const [key, tokens] of entries) {
         const parsed = this.sentenceLocation(key);
         if (!parsed) continue;
         this.sql.insertTokens.run(parsed.article, parsed.position, tokens.fingerprint, int32Blob(tokens.ids), int32Blob(tokens.offsets));
       }
     });
+    this.write = (prepared) => write.immediate(prepared);
+    this.putTokens = (entries) => putTokens.immediate(entries);
   }
 
   private writeArticle(prepared: PreparedArticle): WriteOutcome {
@@ -52,16 +56,26 @@ export class SqliteArticleWriter {
       this.apply(this.storedContent(stored.id, article.id, stored.year), -1);
       this.sql.deleteSentences.run(stored.id);
       this.sql.deleteTokens.run(stored.id);
-      this.sql.updateArticle.run(article.title, article.year, article.sentenceCount, article.contentHash, stored.id);
       rowId = stored.id;
       this.addMeta('sentences', -stored.sentence_count);
     } else {
       rowId = Number(this.sql.insertArticle.run(article.id, article.title, article.year, article.sentenceCount, article.contentHash).lastInsertRowid);
       this.addMeta('articles', 1);
     }
+    const articleRow = { id: rowId, article_id: article.id, title: article.title, year: article.year, sentence_count: article.sentenceCount, content_hash: article.contentHash };
+    this.sql.updateArticle.run(article.title, article.year, article.sentenceCount, article.contentHash, articleChecksum(articleRow), rowId);
     prepared.sentences.forEach((sentence, position) => {
-      const terms = prepared.terms[position] ?? [];
-      this.sql.insertSentence.run(rowId, position, sentence.text, sentence.start, sentence.end, JSON.stringify(sentence.conceptIds), encodeMentions(sentence), joinTerms(terms));
+      const row = {
+        article: rowId,
+        position,
+        text: sentence.text,
+        start: sentence.start,
+        end: sentence.end,
+        concept_ids: JSON.stringify(sentence.conceptIds),
+        mentions: encodeMentions(sentence),
+        terms: joinTerms(prepared.terms[position] ?? []),
+      };
+      this.sql.insertSentence.run({ ...row, checksum: sentenceChecksum(row) });
       const tokens = prepared.tokens?.get(sentence.key);
       if (tokens) this.sql.insertTokens.run(rowId, position, tokens.fingerprint, int32Blob(tokens.ids), int32Blob(tokens.offsets));
     });
@@ -72,13 +86,10 @@ export class SqliteArticleWriter {
     return stored ? 'replaced' : 'created';
   }
 
-  /** What the stored version of an article contributes, read back from its sentences. */
+  /** What the stored version of an article contributes, read back from its sentences (checksums verified). */
   private storedContent(rowId: number, articleId: string, year: number | null): ArticleContent {
     const rows = this.sql.sentencesOf.all(rowId) as SentenceRow[];
-    const sentences = rows.map((row) => {
-      const conceptIds = JSON.parse(row.concept_ids) as string[];
-      return { position: row.position, conceptIds, mentions: decodeMentions(conceptIds, row.mentions) };
-    });
+    const sentences = rows.map((row) => decodeSentence(articleId, row));
     const terms: string[][] = [];
     for (const row of rows) terms[row.position] = splitTerms(row.terms);
     return { articleId, year, contributions: articleContributions(sentences), terms };
@@ -195,12 +206,13 @@ function prepareStatements(db: Database) {
   return {
     articleByArticleId: statement('SELECT id, content_hash, year, sentence_count FROM articles WHERE article_id = ?'),
     insertArticle: statement('INSERT INTO articles (article_id, title, year, sentence_count, content_hash) VALUES (?, ?, ?, ?, ?)'),
-    updateArticle: statement('UPDATE articles SET title = ?, year = ?, sentence_count = ?, content_hash = ? WHERE id = ?'),
-    sentencesOf: statement('SELECT position, concept_ids, mentions, terms FROM sentences WHERE article = ?'),
+    updateArticle: statement('UPDATE articles SET title = ?, year = ?, sentence_count = ?, content_hash = ?, checksum = ? WHERE id = ?'),
+    sentencesOf: statement('SELECT * FROM sentences WHERE article = ?'),
     deleteSentences: statement('DELETE FROM sentences WHERE article = ?'),
     deleteTokens: statement('DELETE FROM tokens WHERE article = ?'),
     insertSentence: statement(
-      'INSERT INTO sentences (article, position, text, start, end, concept_ids, mentions, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sentences (article, position, text, start, end, concept_ids, mentions, terms, checksum)
+       VALUES (@article, @position, @text, @start, @end, @concept_ids, @mentions, @terms, @checksum)`,
     ),
     insertTokens: statement('INSERT OR REPLACE INTO tokens (article, position, fingerprint, ids, offsets) VALUES (?, ?, ?, ?, ?)'),
     conceptByConceptId: statement('SELECT id, rank, degree, forms FROM concepts WHERE concept_id = ?'),

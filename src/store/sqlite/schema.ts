@@ -1,10 +1,21 @@
+import type { Database as Connection } from 'better-sqlite3';
+
 /**
  * The embedded store's tables. Everything a read orders by is a primary key, so every read is one index range
  * scan: ties are broken by the same keys the contract names (sentence key, other concept's id), stored as text
  * where the order needs it. Articles, sentences, concepts and edges have integer row ids that the larger tables
  * refer to, so they do not repeat long ids.
  */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
+
+/**
+ * How a database of an earlier layout becomes the current one, in the writer's first transaction. Layout 2 added a
+ * checksum to article and sentence rows (records.ts); rows of layout 1 keep NULL there and are served unchecked.
+ */
+export const MIGRATIONS: Record<number, string> = {
+  1: `ALTER TABLE articles ADD COLUMN checksum INTEGER;
+      ALTER TABLE sentences ADD COLUMN checksum INTEGER;`,
+};
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -15,10 +26,12 @@ CREATE TABLE IF NOT EXISTS articles (
   title TEXT NOT NULL,
   year INTEGER,
   sentence_count INTEGER NOT NULL,
-  content_hash TEXT NOT NULL
+  content_hash TEXT NOT NULL,
+  checksum INTEGER
 );
 
--- concept_ids and mentions: JSON, mentions as [conceptIndex, start, end] triples; terms: index terms joined by spaces.
+-- concept_ids and mentions: JSON, mentions as [conceptIndex, start, end] triples; terms: index terms joined by spaces;
+-- checksum: CRC-32 of the row (records.ts), checked on every read so a damaged row is reported, never served.
 CREATE TABLE IF NOT EXISTS sentences (
   article INTEGER NOT NULL,
   position INTEGER NOT NULL,
@@ -28,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sentences (
   concept_ids TEXT NOT NULL,
   mentions TEXT NOT NULL,
   terms TEXT NOT NULL,
+  checksum INTEGER,
   PRIMARY KEY (article, position)
 ) WITHOUT ROWID;
 
@@ -104,6 +118,14 @@ CREATE TABLE IF NOT EXISTS postings (
   PRIMARY KEY (term, impact DESC, sentence_key)
 ) WITHOUT ROWID;
 `;
+
+/** The tables of a new database, at the current layout. */
+export function createSchema(db: Connection): void {
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('layout', ?)").run(LAYOUT_VERSION);
+  }).immediate();
+}
 
 /** Corpus totals kept in `meta`, updated in the write that changes them. */
 export const META_KEYS = ['layout', 'version', 'lexicon', 'articles', 'sentences', 'concepts', 'edges', 'terms'] as const;
