@@ -96,7 +96,7 @@ const { store, questions } =
   args.corpus === 'covid-qa' ? await covidQaQuestions() : await cord19Questions();
 
 async function cord19Questions(): Promise<{ store: SqliteStore; questions: BenchQuestion[] }> {
-  const store = await ingestCord19Sample(fp32Reader.tokenizer);
+  const store = await ingestCord19Sample(fp32Reader.model.path);
   return { store, questions: (await retrieveQuestionSet(createApp({ store }), CANDIDATES)).slice(0, args.questions ? Number(args.questions) : undefined) };
 }
 
@@ -104,7 +104,7 @@ async function cord19Questions(): Promise<{ store: SqliteStore; questions: Bench
 async function covidQaQuestions(): Promise<{ store: SqliteStore; questions: BenchQuestion[] }> {
   const covidQa = await loadCovidQa();
   const store = await SqliteStore.open();
-  await ingestDocuments(store, covidQa.documents, { tokenizer: fp32Reader.tokenizer });
+  await ingestDocuments(store, covidQa.documents, { modelDir: fp32Reader.model.path });
   const wanted = args.questions ? Number(args.questions) : covidQa.questions.length;
   const step = Math.max(1, Math.floor(covidQa.questions.length / wanted));
   const app = createApp({ store });

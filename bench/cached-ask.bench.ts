@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
 const requests = Number(args.requests);
 // The model only runs while warming; a cache hit costs the same whatever its size.
 const reader = await loadQaReader(benchModelDir(args, 'tiny'), { intraOpThreads: 1 });
-const store = await ingestCord19Sample(reader.tokenizer);
+const store = await ingestCord19Sample(reader.model.path);
 const app = createApp({ store, reader });
 const answers = app.answers!;
 const server = await app.listen({ port: 0 });

@@ -11,9 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readInputs } from '../src/cli/ingest-command.js';
 import type { PassageRecord } from '../src/domain.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { askApp, readsNothing } from '../test/support/ask.js';
@@ -39,8 +37,7 @@ const { values } = parseArgs({ options: { set: { type: 'string', default: 'cord1
 const seed = values.set === 'seed';
 const questions: Question[] = seed ? seedQuestions() : loadQuestionSet().map((q) => ({ question: q.question, holds: (p) => holdsAnswer(q, p) }));
 const store = await SqliteStore.open();
-const lexicon = values.vocabulary?.length ? lexiconFromVocabularies(await Promise.all(values.vocabulary.map(loadVocabulary))) : undefined;
-await ingestDocuments(store, await readInputs([seed ? join(repoRoot, 'seed', 'corpus') : cord19Dir]), { lexicon });
+await ingestDocuments(store, await readInputs([seed ? join(repoRoot, 'seed', 'corpus') : cord19Dir]), { vocabularies: values.vocabulary ?? [] });
 const app = createApp({ store });
 const ranks: number[] = [];
 const misses: string[] = [];
@@ -51,5 +48,5 @@ for (const q of questions) {
   if (rank < 0) misses.push(q.question);
 }
 const row = KS.map((k) => `@${k} ${ranks.filter((r) => r >= 0 && r < k).length}/${ranks.length}`).join('  ');
-console.log(`${values.set}, ${lexicon ? values.vocabulary!.join(', ') : 'no vocabulary'}: ${row}`);
+console.log(`${values.set}, ${values.vocabulary?.length ? values.vocabulary.join(', ') : 'no vocabulary'}: ${row}`);
 for (const miss of misses) console.log(`  not among the first ${Math.max(...KS)}: ${miss}`);

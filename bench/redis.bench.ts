@@ -13,11 +13,9 @@
  */
 import { join } from 'node:path';
 import { readInputs } from '../src/cli/ingest-command.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ArticlePreparer } from '../src/ingest/article-preparer.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { packageRoot } from '../src/paths.js';
-import { loadTokenizer } from '../src/pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../src/server/app.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
@@ -39,9 +37,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main() {
   const documents = await readInputs([cord19Dir]);
-  const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
   // Pre-tokenized, as `kgqa ingest --model` stores sentences for the reader: every generated model shares this vocabulary.
-  const tokenizer = await loadTokenizer(benchModelDir({}, 'tiny'));
+  const preparer = await ArticlePreparer.start({ vocabularies: [meshPath], modelDir: benchModelDir({}, 'tiny') });
   const [single, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
   try {
     const targets: { name: string; open: () => Promise<GraphStore>; ports: () => Promise<number[]> }[] = [
@@ -58,14 +55,14 @@ async function main() {
         store = await target.open();
         const ports = await target.ports();
         const before = await serverCounters(ports);
-        const summary = await ingestDocuments(store, documents, { lexicon, tokenizer });
+        const summary = await ingestDocuments(store, documents, { preparer });
         seconds.push(summary.seconds);
         ingest = delta(before, await serverCounters(ports));
         if (run < RUNS - 1) await store.close();
       }
       const stats = await store.stats();
       const counter = countingStore(store);
-      const server = await createApp({ store: counter.store, lexicon }).listen({ port: 0 });
+      const server = await createApp({ store: counter.store, preparer }).listen({ port: 0 });
       const searches: { commands: number; reads: number; calls: number; byCommand: Record<string, number> }[] = [];
       let links = 0;
       let sentences = 0;

@@ -11,9 +11,7 @@ import { parseArgs } from 'node:util';
 import type { SentenceRecord } from '../src/domain.js';
 import { createGraphReads } from '../src/graph/graph-reads.js';
 import { QuestionConcepts } from '../src/graph/question-concepts.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { meshPath } from '../test/support/cli.js';
@@ -58,9 +56,8 @@ console.log(`COVID-QA: ${covidQa.questions.length} questions, ${covidQa.document
 console.log(`${''.padEnd(34)}${KS.map((k) => `@${k}`.padStart(6)).join('')}`);
 let baselinesShown = false;
 for (const vocabulary of values.vocabulary.split(',')) {
-  const lexicon = vocabulary === 'mesh' ? lexiconFromVocabularies([await loadVocabulary(meshPath)]) : undefined;
   const store = await SqliteStore.open();
-  await ingestDocuments(store, covidQa.documents, { lexicon });
+  await ingestDocuments(store, covidQa.documents, { vocabularies: vocabulary === 'mesh' ? [meshPath] : [] });
 
   if (!baselinesShown) {
     baselinesShown = true;

@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { passageOf, type PassageRecord } from '../src/domain.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { AnswerService } from '../src/pipeline/answer-service.js';
 import { normalizeQuestion } from '../src/pipeline/question.js';
 import { loadQaReader } from '../src/pipeline/load-reader.js';
@@ -24,9 +22,8 @@ describe('AnswerService', () => {
   beforeAll(async () => {
     reader = await loadQaReader(generateTinyModel(), { intraOpThreads: 1 });
     store = await SqliteStore.open();
-    const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
     // Ingested without a tokenizer: the service must tokenize on first use and store the tokens.
-    await ingestDocuments(store, await readInputs([join(repoRoot, 'seed', 'corpus')]), { lexicon });
+    await ingestDocuments(store, await readInputs([join(repoRoot, 'seed', 'corpus')]), { vocabularies: [join(repoRoot, 'seed', 'vocabulary.tsv')] });
     const [page] = await store.articleSentences([{ articleId: 'seed-main-protease', page: { offset: 0, limit: 6 } }]);
     keys = page.items;
     const sentences = (await store.getSentences(keys)).map((s) => s!);

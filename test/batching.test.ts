@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -19,10 +17,9 @@ describe('DataLoader batching', () => {
 
   beforeAll(async () => {
     const store = await SqliteStore.open();
-    const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
-    await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
+    await ingestDocuments(store, await readInputs([cord19Dir]), { vocabularies: [meshPath] });
     counter = countingStore(store);
-    server = await createApp({ store: counter.store, lexicon }).listen({ port: 0 });
+    server = await createApp({ store: counter.store }).listen({ port: 0 });
   });
   afterAll(async () => {
     await server?.close();

@@ -3,7 +3,7 @@ import { runCli, temporaryDir } from './support/cli.js';
 
 describe('kgqa CLI usage', () => {
   it('prints help for each command and exits 0', async () => {
-    for (const args of [['--help'], ['ingest', '--help'], ['serve', '--help']]) {
+    for (const args of [['--help'], ['ingest', '--help'], ['serve', '--help'], ['backup', '--help'], ['check', '--help']]) {
       const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout).toMatch(/Usage: kgqa/);
@@ -20,6 +20,8 @@ describe('kgqa CLI usage', () => {
       [['ingest', '/no/such/place', '--data-dir', temporaryDir()], /no such file or folder: \/no\/such\/place/],
       [['ingest', '.', '--store', 'mongodb://x', '--data-dir', temporaryDir()], /store "mongodb:\/\/x" is not one of/],
       [['ingest', '.', '--vocabulary', '/no/vocab.tsv', '--data-dir', temporaryDir()], /\/no\/vocab\.tsv/],
+      [['backup', '/tmp/x.sqlite', '--data-dir', '/no/store'], /^kgqa: \/no\/store\/kgqa\.sqlite does not exist: give the --data-dir of a kgqa store$/],
+      [['check', '--data-dir', '/no/store'], /^kgqa: \/no\/store\/kgqa\.sqlite does not exist: give the --data-dir of a kgqa store$/],
     ];
     for (const [args, reason] of cases) {
       const result = await runCli(args);

@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -14,8 +12,7 @@ const INGEST = 'mutation { ingest(documents: [{ id: "auth-doc", text: "Coronavir
 
 async function seedStore(): Promise<SqliteStore> {
   const store = await SqliteStore.open();
-  const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
-  await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
+  await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { vocabularies: [join(seedDir, 'vocabulary.tsv')] });
   return store;
 }
 

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ArticlePreparer } from '../src/ingest/article-preparer.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -19,10 +18,10 @@ describe('GraphQL over HTTP on the seed corpus', () => {
 
   beforeAll(async () => {
     const store = await SqliteStore.open();
-    const lexicon = lexiconFromVocabularies([await loadVocabulary(join(seedDir, 'vocabulary.tsv'))]);
-    const summary = await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { lexicon });
+    const preparer = await ArticlePreparer.start({ vocabularies: [join(seedDir, 'vocabulary.tsv')] });
+    const summary = await ingestDocuments(store, await readInputs([join(seedDir, 'corpus')]), { preparer });
     expect(summary.rejected).toEqual([]);
-    server = await createApp({ store, lexicon }).listen({ port: 0, apiKey: API_KEY });
+    server = await createApp({ store, preparer }).listen({ port: 0, apiKey: API_KEY });
   });
   afterAll(async () => {
     await server?.close();

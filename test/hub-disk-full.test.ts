@@ -1,58 +1,17 @@
-/**
- * A full disk, for real: the cache lives on a small tmpfs mounted for the test (needs root; skipped otherwise,
- * as mounting is the only way to get ENOSPC from the kernel without faking the file system).
- */
-import { execFileSync } from 'node:child_process';
+/** A full disk, for real: the cache lives on a small tmpfs mounted for the test (test/support/full-disk.ts; needs root). */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeSync, openSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HubError } from '../src/hub/hub-error.js';
 import { formatBytes } from '../src/format-bytes.js';
 import { resolveModel } from '../src/hub/resolve-model.js';
 import { generatedRepo, hubSettings } from './support/hub-repos.js';
+import { canMount, fill, mountTmpfs, unmountAll } from './support/full-disk.js';
 import { MockHub } from './support/mock-hub.js';
 
 const REPO = 'kgqa-test/tiny-qa';
 const ONNX = 'onnx/model.onnx';
-const mounts: string[] = [];
-
-function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'kgqa-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    mounts.push(dir);
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-}
-
-const canMount = process.getuid?.() === 0 && (() => {
-  const probe = mountTmpfs('64k');
-  return probe !== undefined;
-})();
-
-/** Writes until the file system refuses: ENOSPC. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(64 * 1024, 7);
-  try {
-    for (let size = block.length; size > 0; ) {
-      try {
-        writeSync(fd, block, 0, size);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-        size = size >> 1;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe.skipIf(!canMount)('a full disk', () => {
   let hub: MockHub;
 
@@ -66,10 +25,7 @@ describe.skipIf(!canMount)('a full disk', () => {
 
   afterAll(async () => {
     await hub?.stop();
-    for (const dir of mounts) {
-      execFileSync('umount', [dir]);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    unmountAll();
   });
 
   it('is refused before the first byte when the model cannot fit', async () => {

@@ -5,9 +5,7 @@ import type { ConceptRecord } from '../src/domain.js';
 import { createGraphReads } from '../src/graph/graph-reads.js';
 import { QuestionConcepts } from '../src/graph/question-concepts.js';
 import { searchGraph } from '../src/graph/search.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { retrieveCandidates } from '../src/pipeline/retrieve.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { cord19Dir, meshPath } from './support/cli.js';
@@ -17,8 +15,7 @@ let questionConcepts: QuestionConcepts;
 
 beforeAll(async () => {
   store = await SqliteStore.open();
-  const lexicon = lexiconFromVocabularies([await loadVocabulary(meshPath)]);
-  await ingestDocuments(store, await readInputs([cord19Dir]), { lexicon });
+  await ingestDocuments(store, await readInputs([cord19Dir]), { vocabularies: [meshPath] });
   questionConcepts = new QuestionConcepts(store);
 });
 

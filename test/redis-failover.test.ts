@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey } from '../src/domain.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ArticlePreparer } from '../src/ingest/article-preparer.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { openStore, StoreConfigError } from '../src/store/open-store.js';
@@ -70,16 +69,16 @@ describe('Redis Cluster failover under a search load', () => {
   let articleIds: string[];
 
   beforeAll(async () => {
-    const [started, lexicon, documents] = await Promise.all([
+    const [started, preparer, documents] = await Promise.all([
       startRedisCluster(),
-      loadVocabulary(meshPath).then((terms) => lexiconFromVocabularies([terms])),
+      ArticlePreparer.start({ vocabularies: [meshPath] }),
       readInputs([cord19Dir]),
     ]);
     cluster = started;
     store = await RedisStore.open(cluster.url);
-    const summary = await ingestDocuments(store, documents, { lexicon });
+    const summary = await ingestDocuments(store, documents, { preparer });
     articleIds = summary.accepted.map((a) => a.id);
-    server = await createApp({ store, lexicon }).listen({ port: 0 });
+    server = await createApp({ store, preparer }).listen({ port: 0 });
   });
   afterAll(async () => {
     await server?.close();

@@ -5,10 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { passageKey, sentenceSpans, type PassageRecord } from '../src/domain.js';
 import { createGraphReads, type GraphReads } from '../src/graph/graph-reads.js';
 import { QuestionConcepts } from '../src/graph/question-concepts.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import type { DocumentResult } from '../src/ingest/documents.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { RetrievalMemo } from '../src/pipeline/retrieval-memo.js';
 import { retrieveCandidates, type Retrieval } from '../src/pipeline/retrieve.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -63,10 +61,9 @@ const holding = (retrieval: Retrieval, words: string) => retrieval.candidates.fi
 beforeAll(async () => {
   const dir = temporaryDir();
   writeFileSync(join(dir, 'vocabulary.tsv'), VOCABULARY);
-  const lexicon = lexiconFromVocabularies([await loadVocabulary(join(dir, 'vocabulary.tsv'))]);
   const documents: DocumentResult[] = DOCUMENTS.map((d) => ({ document: { ...d, title: d.id, origin: 'test' } }));
   store = await SqliteStore.open();
-  await ingestDocuments(store, documents, { lexicon });
+  await ingestDocuments(store, documents, { vocabularies: [join(dir, 'vocabulary.tsv')] });
   questionConcepts = new QuestionConcepts(store);
 });
 

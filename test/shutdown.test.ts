@@ -25,7 +25,7 @@ function postQuery(url: string, query: string): { sent: Promise<void>; response:
 }
 
 describe('SIGTERM', () => {
-  it('finishes in-flight requests, persists the store and exits 0', async () => {
+  it('finishes in-flight requests, says what is saved and exits 0', async () => {
     const model = generateTinyModel();
     const dataDir = temporaryDir();
     expect((await runCli(['ingest', join(seed, 'corpus'), '--vocabulary', join(seed, 'vocabulary.tsv'), '--data-dir', dataDir])).code).toBe(0);
@@ -52,6 +52,7 @@ describe('SIGTERM', () => {
     }
     expect(await exitCode).toBe(0);
     expect(server.output()).toMatch(/SIGTERM: finishing in-flight requests/);
+    expect(server.output()).toContain(`kgqa: stopped; every acknowledged document is saved in ${join(dataDir, 'kgqa.sqlite')} (13 articles)\n`);
 
     const restarted = await startServer(['--data-dir', dataDir]);
     try {

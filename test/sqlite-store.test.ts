@@ -5,9 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type SentenceRecord } from '../src/domain.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { DATABASE_FILE, SqliteStore } from '../src/store/sqlite-store.js';
 import { backupDatabase } from '../src/store/sqlite/backup.js';
 import { StoreError } from '../src/store/store-error.js';
@@ -221,9 +219,7 @@ describe('old graph.json snapshots', () => {
 
     const ingestedDir = temporaryDir();
     const ingested = await SqliteStore.open({ dataDir: ingestedDir });
-    await ingestDocuments(ingested, await readInputs([join(repoRoot, 'seed', 'corpus')]), {
-      lexicon: lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]),
-    });
+    await ingestDocuments(ingested, await readInputs([join(repoRoot, 'seed', 'corpus')]), { vocabularies: [join(repoRoot, 'seed', 'vocabulary.tsv')] });
     await ingested.close();
     expect(withoutHashes(dumpEmbeddedStore(dataDir))).toEqual(withoutHashes(dumpEmbeddedStore(ingestedDir)));
 

@@ -4,9 +4,8 @@ import { postingImpact } from '../src/text/bm25.js';
 import { indexTerms } from '../src/text/index-terms.js';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
-import { lexiconFromVocabularies } from '../src/ingest/concept-lexicon.js';
+import { ArticlePreparer } from '../src/ingest/article-preparer.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
 import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { hashFields } from '../src/store/redis/records.js';
@@ -346,12 +345,12 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
   it('serves an ingested corpus exactly as the embedded store does', async () => {
     const store = await open();
     const reference = await SqliteStore.open();
-    const lexicon = lexiconFromVocabularies([await loadVocabulary(join(repoRoot, 'seed', 'vocabulary.tsv'))]);
+    const preparer = await ArticlePreparer.start({ vocabularies: [join(repoRoot, 'seed', 'vocabulary.tsv')] });
     const documents = await readInputs([join(repoRoot, 'seed', 'corpus')]);
-    await ingestDocuments(store, documents, { lexicon });
-    await ingestDocuments(reference, documents, { lexicon });
+    await ingestDocuments(store, documents, { preparer });
+    await ingestDocuments(reference, documents, { preparer });
     expect(await graphView(store)).toEqual(await graphView(reference));
-    const again = await ingestDocuments(store, documents, { lexicon });
+    const again = await ingestDocuments(store, documents, { preparer });
     expect(again.accepted.every((a) => a.outcome === 'unchanged')).toBe(true);
   });
 });

@@ -1,8 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DocumentResult } from '../ingest/documents.js';
-import { ingestDocuments, type IngestOptions, type IngestSummary } from '../ingest/ingest.js';
+import type { IngestProgress, IngestSummary } from '../ingest/ingest.js';
 import { listInputFiles, readDocumentFile } from '../ingest/read-files.js';
-import type { GraphStore } from '../store/store.js';
 
 export async function readInputs(paths: readonly string[]): Promise<DocumentResult[]> {
   const results: DocumentResult[] = [];
@@ -10,23 +9,19 @@ export async function readInputs(paths: readonly string[]): Promise<DocumentResu
   return results;
 }
 
-/** Reads, ingests and reports, with a progress bar when a person is watching. */
+/** Reads, ingests (with `ingest`: the CLI's own, or a server's) and reports, with a progress bar when a person is watching. */
 export async function ingestPaths(
-  store: GraphStore,
   paths: readonly string[],
-  options: Pick<IngestOptions, 'lexicon' | 'tokenizer'>,
+  ingest: (results: DocumentResult[], onProgress: (progress: IngestProgress) => void) => Promise<IngestSummary>,
   output: NodeJS.WriteStream = process.stderr,
 ): Promise<IngestSummary> {
   const results = await readInputs(paths);
   const bar = output.isTTY ? new SingleBar({ stream: output, format: 'ingest [{bar}] {value}/{total} documents' }, Presets.shades_classic) : null;
   bar?.start(results.length, 0);
   try {
-    return await ingestDocuments(store, results, {
-      ...options,
-      onProgress: ({ done, total }) => {
-        bar?.setTotal(total);
-        bar?.update(done);
-      },
+    return await ingest(results, ({ done, total }) => {
+      bar?.setTotal(total);
+      bar?.update(done);
     });
   } finally {
     bar?.stop();

@@ -2,18 +2,19 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { terminalProgress } from '../hub/download-progress.js';
 import { resolveModel } from '../hub/resolve-model.js';
-import { lexiconFromVocabularies, type ConceptLexicon } from '../ingest/concept-lexicon.js';
-import { loadVocabulary } from '../ingest/vocabulary.js';
+import { ArticlePreparer } from '../ingest/article-preparer.js';
+import { IngestAborted, ingestDocuments } from '../ingest/ingest.js';
 import { formatBytes } from '../format-bytes.js';
 import { loadQaReader } from '../pipeline/load-reader.js';
 import { DEVICES, type Device } from '../pipeline/runtime/inference-runtime.js';
 import { OnnxRuntimeNode } from '../pipeline/runtime/onnxruntime-node.js';
-import { loadTokenizer } from '../pipeline/tokenizers/load-tokenizer.js';
 import { createApp } from '../server/app.js';
+import type { RunningServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
-import { openStore } from '../store/open-store.js';
-import type { GraphStore } from '../store/store.js';
+import { openStore, type OpenedStore } from '../store/open-store.js';
+import { backupDatabase } from '../store/sqlite/backup.js';
+import { checkDatabaseFile } from '../store/sqlite/integrity.js';
 import { formatSummary, ingestPaths } from './ingest-command.js';
 
 /** Exit codes: 0 done, 1 some documents were rejected (the rest were ingested), 2 bad usage or a fatal error. */
@@ -80,18 +81,34 @@ async function modelFolder(value: string, variant: 'fp32' | 'int8' = 'fp32'): Pr
   return model.dir;
 }
 
-async function loadLexicon(paths: string[]): Promise<ConceptLexicon | undefined> {
-  if (paths.length === 0) return undefined;
-  return lexiconFromVocabularies(await Promise.all(paths.map(loadVocabulary)));
+/** Lines about the store's files (an imported snapshot, a failed integrity check) go to the operator. */
+function openStoreFor(flags: StoreFlags): Promise<OpenedStore> {
+  return openStore({ url: flags.store, dataDir: flags.dataDir, notice: (line) => console.error(`kgqa: ${line}`) });
 }
 
-async function withStore<T>(flags: StoreFlags, run: (store: GraphStore) => Promise<T>): Promise<T> {
-  const { store } = await openStore({ url: flags.store, dataDir: flags.dataDir });
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
+/** SIGTERM and Ctrl-C run `stop` once; a second signal while it runs is ignored (stopping saves nothing more). */
+function onStopSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    void stop(signal);
+  };
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
+
+/** The one line a stopped process ends with: what is saved where, and what was not. */
+async function stoppedLine(opened: OpenedStore, unsaved: ReadonlyMap<string, number>): Promise<{ line: string; failed: boolean }> {
+  const articles = await opened.store
+    .stats()
+    .then((stats) => ` (${stats.articles} articles)`)
+    .catch(() => '');
+  let closeProblem = '';
+  await opened.store.close().catch((error: Error) => (closeProblem = `; closing the store failed: ${error.message}`));
+  const lost = [...unsaved].map(([reason, count]) => `; ${count} document${count === 1 ? '' : 's'} sent to it could not be saved (${reason})`);
+  const line = `kgqa: stopped; every acknowledged document is saved in ${opened.location}${articles}${lost.join('')}${closeProblem}`;
+  return { line, failed: lost.length > 0 || closeProblem !== '' };
 }
 
 const program = new Command('kgqa')
@@ -105,12 +122,49 @@ storeOptions(
     .description('read documents (CORD-19 .json, .jsonl, .txt, .md; folders are walked) into the graph')
     .argument('<paths...>', 'files or folders'),
 ).action(async (paths: string[], flags: StoreFlags) => {
-  const lexicon = await loadLexicon(flags.vocabulary);
-  const tokenizer = flags.model ? await loadTokenizer(await modelFolder(flags.model)) : undefined;
-  const summary = await withStore(flags, (store) => ingestPaths(store, paths, { lexicon, tokenizer }));
-  console.log(formatSummary(summary));
-  if (summary.rejected.length > 0) process.exitCode = EXIT_REJECTED;
+  const modelDir = flags.model ? await modelFolder(flags.model) : undefined;
+  const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir });
+  const opened = await openStoreFor(flags);
+  const stopping = new AbortController();
+  onStopSignal(async () => stopping.abort());
+  try {
+    const summary = await ingestPaths(paths, (results, onProgress) =>
+      ingestDocuments(opened.store, results, { preparer, signal: stopping.signal, onProgress }),
+    );
+    console.log(formatSummary(summary));
+    if (summary.rejected.length > 0) process.exitCode = EXIT_REJECTED;
+  } catch (error) {
+    if (!(error instanceof IngestAborted)) throw error;
+    console.error(`kgqa: ${opened.location}: ${error.message}`);
+    process.exitCode = EXIT_FAILURE;
+  } finally {
+    await preparer.close();
+    await opened.store.close();
+  }
 });
+
+program
+  .command('backup')
+  .description('copy the embedded store, while it serves, into one file (restore: stop kgqa, put the file in place of kgqa.sqlite)')
+  .argument('<file>', 'the backup file to write (must not exist)')
+  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
+  .action((file: string, flags: { dataDir: string }) => {
+    const { articles, bytes, seconds } = backupDatabase(flags.dataDir, file);
+    console.log(`kgqa: backed up ${articles} articles to ${file} (${formatBytes(bytes)}, checked) in ${seconds.toFixed(1)} s`);
+  });
+
+program
+  .command('check')
+  .description("check the embedded store's file: SQLite's integrity check, then every article and sentence against its checksum")
+  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
+  .action((flags: { dataDir: string }) => {
+    const { file, problems, seconds } = checkDatabaseFile(flags.dataDir);
+    if (problems.length === 0) console.log(`kgqa: ${file} is intact (checked in ${seconds.toFixed(1)} s)`);
+    else {
+      console.log(`kgqa: ${file} is damaged: ${problems.join('; ')}; restore it from a backup, or move it away and ingest again`);
+      process.exitCode = EXIT_REJECTED;
+    }
+  });
 
 storeOptions(
   program
@@ -132,22 +186,42 @@ storeOptions(
     ),
 ).action(async (flags: ServeFlags) => {
   limitHeapGrowth();
-  const lexicon = await loadLexicon(flags.vocabulary);
   // The runtime first: a device this build cannot use fails before any download.
   const runtime = flags.model ? new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads }) : undefined;
   const reader = flags.model && runtime ? await loadQaReader(await modelFolder(flags.model, flags.variant), { variant: flags.variant, runtime }) : undefined;
+  const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir: reader?.model.path });
   // On Redis the answer cache is shared by every server of the corpus.
-  const { store, answerCache } = await openStore({ url: flags.store, dataDir: flags.dataDir });
+  const opened = await openStoreFor(flags);
+  const { store, answerCache } = opened;
+  const app = createApp({ store, answerCache, reader, preparer, candidates: flags.candidates, metrics: true });
+  let server: RunningServer | undefined;
+  // Installed before --ingest runs: a signal during it stops the ingest between documents and says what was saved.
+  onStopSignal(async (signal) => {
+    console.error(`kgqa: ${signal}: finishing in-flight requests, then closing the store`);
+    app.stopIngests();
+    await server?.close().catch(() => undefined);
+    await app.ingestsSettled();
+    await reader?.close().catch(() => undefined);
+    await preparer.close().catch(() => undefined);
+    const { line, failed } = await stoppedLine(opened, app.unsaved);
+    console.error(line);
+    process.exit(failed ? EXIT_REJECTED : 0);
+  });
   if (flags.ingest.length > 0) {
-    console.error(formatSummary(await ingestPaths(store, flags.ingest, { lexicon, tokenizer: reader?.tokenizer })));
+    try {
+      console.error(formatSummary(await ingestPaths(flags.ingest, (results, onProgress) => app.services.ingest(results, onProgress))));
+    } catch (error) {
+      // Stopped by a signal: the signal's handler says what was saved.
+      if (error instanceof IngestAborted && error.code === 'STORE_CLOSED') return;
+      throw error;
+    }
   }
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
   if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}, ${runtime!.description}) — ${reader.model.description}`);
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
-  const app = createApp({ store, answerCache, reader, lexicon, candidates: flags.candidates, metrics: true });
-  const server = await app.listen({
+  server = await app.listen({
     port: flags.port,
     host: flags.host,
     development: flags.development,
@@ -156,18 +230,6 @@ storeOptions(
     logger: createLogger(),
   });
   console.error(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`kgqa: ${signal}: finishing in-flight requests, then saving the store`);
-    await server.close();
-    await reader?.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
 });
 
 try {

@@ -1,25 +1,20 @@
 import type { StoreStats } from '../domain.js';
-import type { Tokenizer } from '../pipeline/tokenizers/tokenizer.js';
+import { StoreError, type StoreErrorCode } from '../store/store-error.js';
 import type { GraphStore } from '../store/store.js';
-import {
-  CORPUS_LEXICON_FINGERPRINT,
-  lexiconFromCorpus,
-  type ConceptLexicon,
-} from './concept-lexicon.js';
+import { ArticlePreparer, type PreparerOptions } from './article-preparer.js';
 import type { DocumentResult, RejectedDocument, SourceDocument } from './documents.js';
-import { articleContentHash, prepareArticle, splitDocument } from './prepare-article.js';
 
 export interface IngestProgress {
   done: number;
   total: number;
 }
 
-export interface IngestOptions {
-  /** A vocabulary lexicon; without one, concepts are extracted from the corpus itself. */
-  lexicon?: ConceptLexicon;
-  /** Pre-tokenizes every sentence for this model's reader. */
-  tokenizer?: Tokenizer;
+export interface IngestOptions extends PreparerOptions {
+  /** A running preparer (the server keeps one); without it, one is started for this call from the options. */
+  preparer?: ArticlePreparer;
   onProgress?: (progress: IngestProgress) => void;
+  /** Stops the batch between two documents (the server is shutting down). */
+  signal?: AbortSignal;
 }
 
 export interface IngestSummary {
@@ -30,8 +25,34 @@ export interface IngestSummary {
 }
 
 /**
+ * A batch that stopped before its end, because the store failed (read-only, full, busy, damaged) or the server is
+ * stopping. Every document it reports saved is durable; nothing of the others was written, so re-sending the whole
+ * batch is safe (the saved ones come back unchanged).
+ */
+export class IngestAborted extends Error {
+  constructor(
+    /** STORE_CLOSED when the server is stopping. */
+    readonly code: StoreErrorCode,
+    /** What stopped it, without the counts. */
+    readonly reason: string,
+    /** Documents of the batch stored before it stopped, unchanged ones included. */
+    readonly saved: number,
+    readonly total: number,
+  ) {
+    super(`${reason}; ${saved} of ${total} documents were saved before it stopped (re-sending them all is safe)`);
+    this.name = 'IngestAborted';
+  }
+
+  /** Documents of the batch that are not in the store. */
+  get unsaved(): number {
+    return this.total - this.saved;
+  }
+}
+
+/**
  * Ingests a batch: every good document is written atomically on its own; a bad one is reported and skipped.
- * Unchanged documents (same content, same vocabulary) are not even split, so re-ingest changes no count.
+ * Unchanged documents (same content, same vocabulary) are not even split, so re-ingest changes no count. The CPU
+ * work runs on the preparer's thread and each write on the store's, so the caller's event loop stays free.
  */
 export async function ingestDocuments(
   store: GraphStore,
@@ -52,34 +73,40 @@ export async function ingestDocuments(
     }
   }
 
-  const fingerprint = options.lexicon?.fingerprint ?? CORPUS_LEXICON_FINGERPRINT;
-  const storedHashes = await store.articleHashes(documents.map((d) => d.id));
   const accepted: IngestSummary['accepted'] = [];
-  const changed: SourceDocument[] = [];
-  documents.forEach((document, index) => {
-    if (storedHashes[index] === articleContentHash(document, fingerprint)) {
-      accepted.push({ id: document.id, origin: document.origin, outcome: 'unchanged', sentences: 0 });
-    } else {
-      changed.push(document);
-    }
-  });
-
-  const split = changed.map(splitDocument);
-  const lexicon =
-    options.lexicon ?? lexiconFromCorpus(split.flatMap((s) => s.sentences.map((x) => x.text)), await store.lexicon());
-
-  let done = accepted.length;
-  options.onProgress?.({ done, total: documents.length });
-  for (const document of split) {
+  const preparer = options.preparer ?? (await ArticlePreparer.start(options));
+  try {
+    const batch = await preparer.batch(documents, await store.articleHashes(documents.map((d) => d.id)));
     try {
-      const prepared = prepareArticle(document, lexicon, options.tokenizer);
-      const outcome = await store.writeArticle(prepared);
-      accepted.push({ id: document.document.id, origin: document.document.origin, outcome, sentences: prepared.sentences.length });
-    } catch (error) {
-      rejected.push({ origin: document.document.origin, id: document.document.id, reason: (error as Error).message });
+      const changed = documents.filter((document, i) => {
+        if (!batch.changed[i]) accepted.push({ id: document.id, origin: document.origin, outcome: 'unchanged', sentences: 0 });
+        return batch.changed[i];
+      });
+      await batch.begin(preparer.corpusConcepts ? (await store.lexicon()).filter((entry) => entry.origin === 'corpus') : null);
+      let done = accepted.length;
+      options.onProgress?.({ done, total: documents.length });
+      for (const document of changed) {
+        if (options.signal?.aborted) throw new StoreError('STORE_CLOSED', 'the server is shutting down: nothing more was written');
+        const outcome = (await batch.next())!;
+        try {
+          if ('error' in outcome) throw new Error(outcome.error);
+          const written = await store.writeArticle(outcome.prepared);
+          accepted.push({ id: document.id, origin: document.origin, outcome: written, sentences: outcome.prepared.sentences.length });
+        } catch (error) {
+          // The store failing stops the batch; anything else is this document's own problem.
+          if (error instanceof StoreError) throw error;
+          rejected.push({ origin: document.origin, id: document.id, reason: (error as Error).message });
+        }
+        options.onProgress?.({ done: ++done, total: documents.length });
+      }
+    } finally {
+      await batch.end();
     }
-    options.onProgress?.({ done: ++done, total: documents.length });
+    await store.flush();
+    return { accepted, rejected, stats: await store.stats(), seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    throw error instanceof StoreError ? new IngestAborted(error.code, error.message, accepted.length, documents.length) : error;
+  } finally {
+    if (!options.preparer) await preparer.close();
   }
-  await store.flush();
-  return { accepted, rejected, stats: await store.stats(), seconds: (performance.now() - started) / 1000 };
 }

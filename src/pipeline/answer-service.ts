@@ -146,7 +146,9 @@ export class AnswerService {
       fresh.push([sentence.key, made]);
       return made;
     });
-    if (fresh.length > 0) await this.store.putSentenceTokens(fresh);
+    // Not awaited: the write-back saves the next request's tokenizing; it must not wait behind an ingest's writes,
+    // and a store that refuses it (read-only) still answers.
+    if (fresh.length > 0) this.store.putSentenceTokens(fresh).catch(() => undefined);
     return tokens;
   }
 }

@@ -1,4 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { toDocument } from '../ingest/documents.js';
+import { IngestAborted } from '../ingest/ingest.js';
 import { badInput } from './arguments.js';
 import type { IngestOutcome, IngestResultResolvers, MutationResolvers } from './generated-types.js';
 
@@ -17,7 +19,13 @@ export const Mutation: MutationResolvers = {
     const results = documents.map((input, index) =>
       toDocument({ id: input.id, title: input.title, year: input.year, paragraphs: [input.text] }, `documents[${index}]`),
     );
-    return services.ingest(results);
+    try {
+      return await services.ingest(results);
+    } catch (error) {
+      // The store failed or the server is stopping: the code says which, `saved` how many documents are stored.
+      if (error instanceof IngestAborted) throw new GraphQLError(error.message, { extensions: { code: error.code, saved: error.saved } });
+      throw error;
+    }
   },
 };
 

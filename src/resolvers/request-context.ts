@@ -1,7 +1,7 @@
 import { createGraphReads, type GraphReads } from '../graph/graph-reads.js';
 import type { QuestionConcepts } from '../graph/question-concepts.js';
 import type { DocumentResult } from '../ingest/documents.js';
-import type { IngestSummary } from '../ingest/ingest.js';
+import type { IngestProgress, IngestSummary } from '../ingest/ingest.js';
 import type { AnswerService } from '../pipeline/answer-service.js';
 import type { Answerer } from '../pipeline/ask.js';
 import type { RetrievalMemo } from '../pipeline/retrieval-memo.js';
@@ -18,7 +18,7 @@ export interface Services {
   /** The QA pipeline, when the server runs a model. */
   qa: { answers: AnswerService; candidates: number } | null;
   /** Ingests with the server's vocabulary, one batch at a time. */
-  ingest(documents: readonly DocumentResult[]): Promise<IngestSummary>;
+  ingest(documents: readonly DocumentResult[], onProgress?: (progress: IngestProgress) => void): Promise<IngestSummary>;
 }
 
 export interface RequestContext {

@@ -1,7 +1,6 @@
 import { QuestionConcepts } from '../graph/question-concepts.js';
-import type { ConceptLexicon } from '../ingest/concept-lexicon.js';
-import type { DocumentResult } from '../ingest/documents.js';
-import { ingestDocuments, type IngestSummary } from '../ingest/ingest.js';
+import { ArticlePreparer } from '../ingest/article-preparer.js';
+import { IngestAborted, ingestDocuments } from '../ingest/ingest.js';
 import { AnswerService } from '../pipeline/answer-service.js';
 import type { QaReader } from '../pipeline/reader.js';
 import { RetrievalMemo } from '../pipeline/retrieval-memo.js';
@@ -19,8 +18,11 @@ export interface AppOptions {
   answerCache?: AnswerCache;
   /** The QA reader; without one, `ask` answers MODEL_UNAVAILABLE. */
   reader?: QaReader;
-  /** The vocabulary the ingest mutation matches with; without one, concepts come from the corpus. */
-  lexicon?: ConceptLexicon;
+  /**
+   * Prepares the ingest mutation's documents (its vocabularies decide the concepts); without one, a preparer of
+   * corpus keyphrases (and the reader's tokens) starts at the first ingest.
+   */
+  preparer?: ArticlePreparer;
   /** Sentences the reader reads per question. */
   candidates?: number;
   /** Prometheus metrics (served at /metrics), store calls counted by method. */
@@ -36,6 +38,12 @@ export interface App {
   metrics: ServerMetrics | null;
   /** Serves the app over HTTP (GraphQL, health, metrics, the web page). */
   listen(options: Omit<HttpServerOptions, 'metrics'>): Promise<RunningServer>;
+  /** Stops ingests between two documents (each answers which of its documents were saved); later ones are refused. */
+  stopIngests(): void;
+  /** Settles once no ingest is running or queued. */
+  ingestsSettled(): Promise<void>;
+  /** Documents sent to this app that are not stored because the store failed or the app stopped, by reason. */
+  readonly unsaved: ReadonlyMap<string, number>;
 }
 
 export const DEFAULT_CANDIDATES = 20;
@@ -46,14 +54,25 @@ export function createApp(options: AppOptions): App {
   const answers = options.reader ? new AnswerService(options.store, options.reader, answerCache, metrics ?? undefined) : null;
   const store = metrics ? instrumentStore(options.store, metrics.onStoreCall) : options.store;
   let queue: Promise<unknown> = Promise.resolve();
+  let preparer: Promise<ArticlePreparer> | undefined = options.preparer && Promise.resolve(options.preparer);
+  const stopping = new AbortController();
+  const unsaved = new Map<string, number>();
   const services: Services = {
     store,
     questionConcepts: new QuestionConcepts(store),
     retrievals: new RetrievalMemo(),
     qa: answers && { answers, candidates: options.candidates ?? DEFAULT_CANDIDATES },
     // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
-    ingest(documents: readonly DocumentResult[]): Promise<IngestSummary> {
-      const run = queue.then(() => ingestDocuments(store, documents, { lexicon: options.lexicon, tokenizer: options.reader?.tokenizer }));
+    ingest(documents, onProgress) {
+      const run = queue.then(async () => {
+        preparer ??= ArticlePreparer.start({ modelDir: options.reader?.model.path });
+        try {
+          return await ingestDocuments(store, documents, { preparer: await preparer, signal: stopping.signal, onProgress });
+        } catch (error) {
+          if (error instanceof IngestAborted) unsaved.set(error.reason, (unsaved.get(error.reason) ?? 0) + error.unsaved);
+          throw error;
+        }
+      });
       queue = run.catch(() => undefined);
       return run;
     },
@@ -64,5 +83,8 @@ export function createApp(options: AppOptions): App {
     answers,
     metrics,
     listen: (http) => startHttpServer(services, { ...http, metrics: metrics ?? undefined }),
+    stopIngests: () => stopping.abort(),
+    ingestsSettled: () => queue.then(() => undefined),
+    unsaved,
   };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `as` runs the process as another user (test/support/read-only.ts: UNPRIVILEGED). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, as: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: 'pipe', ...as });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -41,11 +42,12 @@ export interface ServerProcess {
 }
 
 /** Starts `kgqa serve --port 0` and waits for the line announcing its URL. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, as: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {
       env: { ...process.env, ...env },
       stdio: 'pipe',
+      ...as,
     });
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

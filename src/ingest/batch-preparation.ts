@@ -1,0 +1,63 @@
+import type { Tokenizer } from '../pipeline/tokenizers/tokenizer.js';
+import type { LexiconEntry, PreparedArticle } from '../store/store.js';
+import { CORPUS_LEXICON_FINGERPRINT, lexiconFromCorpus, type ConceptLexicon } from './concept-lexicon.js';
+import type { SourceDocument } from './documents.js';
+import { articleContentHash, prepareArticle, splitDocument, type SplitDocument } from './prepare-article.js';
+
+/** One document's preparation: its article, or why it failed (the document is rejected alone). */
+export type PreparedOutcome = { prepared: PreparedArticle } | { error: string };
+
+/**
+ * The CPU work of an ingest batch, done where it cannot hold up requests (preparer-thread.ts): content hashes,
+ * sentence splitting, corpus keyphrases, concept matching, index terms and tokens. One batch at a time.
+ */
+export class BatchPreparation {
+  private documents: SourceDocument[] = [];
+  private changed: SourceDocument[] = [];
+  private split: SplitDocument[] = [];
+  private lexicon: ConceptLexicon | null = null;
+  private next = 0;
+
+  /** With no vocabulary lexicon, concepts are keyphrases of each batch plus the corpus concepts already stored. */
+  constructor(
+    private readonly vocabulary: ConceptLexicon | null,
+    private readonly tokenizer?: Tokenizer,
+  ) {}
+
+  get fingerprint(): string {
+    return this.vocabulary?.fingerprint ?? CORPUS_LEXICON_FINGERPRINT;
+  }
+
+  /** Starts a batch: which documents differ from what is stored (same hash, same stored article: skipped). */
+  classify(documents: SourceDocument[], storedHashes: (string | null)[]): boolean[] {
+    this.documents = documents;
+    const changed = documents.map((document, i) => storedHashes[i] !== articleContentHash(document, this.fingerprint));
+    this.changed = documents.filter((_, i) => changed[i]);
+    return changed;
+  }
+
+  /** Splits the changed documents and builds the batch's lexicon; `stored` is the store's corpus concepts. */
+  begin(stored: LexiconEntry[] | null): void {
+    this.split = this.changed.map(splitDocument);
+    this.lexicon = this.vocabulary ?? lexiconFromCorpus(this.split.flatMap((s) => s.sentences.map((x) => x.text)), stored ?? []);
+    this.next = 0;
+  }
+
+  /** The next changed document, prepared; null after the last. */
+  prepareNext(): PreparedOutcome | null {
+    const document = this.split[this.next++];
+    if (!document) return null;
+    try {
+      return { prepared: prepareArticle(document, this.lexicon!, this.tokenizer) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  end(): void {
+    this.documents = [];
+    this.changed = [];
+    this.split = [];
+    this.lexicon = null;
+  }
+}
