@@ -10,7 +10,8 @@ import { cord19Dir } from '../../test/support/cli.js';
 export const KGQA_CLI = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
 
 export interface ServeOptions {
-  modelDir: string;
+  /** `--model`; without it the server runs without a QA model. */
+  modelDir?: string;
   /** `--store`; without it, the server's default (the embedded store, in a fresh temporary `--data-dir`). */
   store?: string;
   /** Ingest the CORD-19 sample before serving (`--ingest`); true by default. */
@@ -18,6 +19,11 @@ export interface ServeOptions {
   extraArgs?: readonly string[];
   /** Options for node itself, before the CLI (e.g. `--no-optimize-for-size`). */
   nodeArgs?: readonly string[];
+  /** `--data-dir`; a fresh temporary folder by default. */
+  dataDir?: string;
+  /** Another kgqa build's dist/src/cli/main.js (this build's by default). */
+  cli?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServeProcess {
@@ -26,10 +32,21 @@ export interface ServeProcess {
 }
 
 /** Starts `kgqa serve --port 0` and resolves once it serves; request logs (stdout) go to /dev/null. */
-export function startServe({ modelDir, store, ingest = true, extraArgs = [], nodeArgs = [] }: ServeOptions): Promise<ServeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kgqa-serve-'));
-  const args = ['serve', '--port', '0', '--data-dir', dataDir, ...(store ? ['--store', store] : []), ...(ingest ? ['--ingest', cord19Dir] : []), '--model', modelDir, ...extraArgs];
-  const child = spawn(process.execPath, [...nodeArgs, KGQA_CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+export function startServe(options: ServeOptions): Promise<ServeProcess> {
+  const { modelDir, store, ingest = true, extraArgs = [], nodeArgs = [], cli = KGQA_CLI } = options;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kgqa-serve-'));
+  const args = [
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...(store ? ['--store', store] : []),
+    ...(ingest ? ['--ingest', cord19Dir] : []),
+    ...(modelDir ? ['--model', modelDir] : []),
+    ...extraArgs,
+  ];
+  const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stderr!.on('data', (chunk) => {

@@ -53,50 +53,55 @@ interface Candidate {
   isName: boolean;
 }
 
+/**
+ * A built matcher as data: typed arrays (moved between threads without copying) and two short JSON strings, so a
+ * matcher built on a worker thread costs the receiving thread almost nothing (graph/question-concepts.ts).
+ */
+export interface ConceptMatcherData {
+  size: number;
+  /** Concept ids; candidates below are indexes into it. */
+  conceptIds: string;
+  /** Per key: its length in code units (a match ends where the automaton reports it). */
+  keyLengths: Int32Array;
+  /** Per key: the concept any casing of it stands for, or -1. */
+  anyCase: Int32Array;
+  /** Acronym keys' concepts by exact spelling: JSON [keyIndex, spelling, concept][]. */
+  exact: string;
+  automaton: AutomatonData;
+}
+
 export class ConceptMatcher {
   /** Number of concepts with at least one matchable form. */
   readonly size: number;
-  private readonly keys: string[];
-  private readonly targets: FormTarget[];
+  private readonly conceptIds: string[];
+  private readonly keyLengths: Int32Array;
+  private readonly anyCase: Int32Array;
+  private readonly exact: Map<number, Map<string, number>>;
   private readonly automaton: CodeUnitAutomaton;
 
-  constructor(entries: Iterable<ConceptEntry>) {
-    const targetsByKey = new Map<string, FormTarget>();
-    const matchable = new Set<string>();
-    for (const entry of entries) {
-      const nameKeys = new Set(naturalVariants(entry.name).map(fold));
-      for (const form of entry.forms.flatMap(naturalVariants)) {
-        if (form.length < MIN_FORM_LENGTH || !LETTER.test(form)) continue;
-        const key = fold(form);
-        const acronym = isAcronym(form);
-        if (!acronym && (STOP_WORDS.has(key) || GENERIC_WORDS.has(key))) continue;
-        const target = targetsByKey.get(key) ?? {};
-        targetsByKey.set(key, target);
-        const candidate = { conceptId: entry.id, isName: nameKeys.has(key) };
-        if (acronym) {
-          target.exact ??= new Map();
-          target.exact.set(form, preferred(target.exact.get(form), candidate));
-        } else {
-          target.anyCase = preferred(target.anyCase, candidate);
-        }
-        matchable.add(entry.id);
-      }
+  constructor(entries: Iterable<ConceptEntry> | ConceptMatcherData) {
+    const data = Symbol.iterator in entries ? buildMatcher(entries) : entries;
+    this.size = data.size;
+    this.conceptIds = JSON.parse(data.conceptIds) as string[];
+    this.keyLengths = data.keyLengths;
+    this.anyCase = data.anyCase;
+    this.exact = new Map();
+    for (const [key, spelling, concept] of JSON.parse(data.exact) as [number, string, number][]) {
+      const spellings = this.exact.get(key) ?? new Map<string, number>();
+      spellings.set(spelling, concept);
+      this.exact.set(key, spellings);
     }
-    this.size = matchable.size;
-    this.keys = [...targetsByKey.keys()];
-    this.targets = [...targetsByKey.values()];
-    this.automaton = new CodeUnitAutomaton(this.keys);
+    this.automaton = new CodeUnitAutomaton(data.automaton);
   }
 
   /** Leftmost-longest, non-overlapping matches on word boundaries, in text order. */
   match(text: string): ConceptMatch[] {
     const found: ConceptMatch[] = [];
     this.automaton.forEachMatch(fold(text), (keyIndex, end) => {
-      const start = end - this.keys[keyIndex].length;
+      const start = end - this.keyLengths[keyIndex];
       if (isWordCharacterAt(text, start - 1) || isWordCharacterAt(text, end)) return;
-      const target = this.targets[keyIndex];
-      const candidate = target.exact?.get(text.slice(start, end)) ?? target.anyCase;
-      if (candidate) found.push({ conceptId: candidate.conceptId, start, end });
+      const concept = this.exact.get(keyIndex)?.get(text.slice(start, end)) ?? this.anyCase[keyIndex];
+      if (concept >= 0) found.push({ conceptId: this.conceptIds[concept], start, end });
     });
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     const selected: ConceptMatch[] = [];
@@ -108,6 +113,55 @@ export class ConceptMatcher {
     }
     return selected;
   }
+}
+
+/** The matcher of these entries, as data (see ConceptMatcherData). */
+export function buildMatcher(entries: Iterable<ConceptEntry>): ConceptMatcherData {
+  const targetsByKey = new Map<string, FormTarget>();
+  const matchable = new Set<string>();
+  for (const entry of entries) {
+    const nameKeys = new Set(naturalVariants(entry.name).map(fold));
+    for (const form of entry.forms.flatMap(naturalVariants)) {
+      if (form.length < MIN_FORM_LENGTH || !LETTER.test(form)) continue;
+      const key = fold(form);
+      const acronym = isAcronym(form);
+      if (!acronym && (STOP_WORDS.has(key) || GENERIC_WORDS.has(key))) continue;
+      const target = targetsByKey.get(key) ?? {};
+      targetsByKey.set(key, target);
+      const candidate = { conceptId: entry.id, isName: nameKeys.has(key) };
+      if (acronym) {
+        target.exact ??= new Map();
+        target.exact.set(form, preferred(target.exact.get(form), candidate));
+      } else {
+        target.anyCase = preferred(target.anyCase, candidate);
+      }
+      matchable.add(entry.id);
+    }
+  }
+  const keys = [...targetsByKey.keys()];
+  const conceptIndex = new Map([...matchable].map((id, i) => [id, i]));
+  const anyCase = new Int32Array(keys.length).fill(-1);
+  const exact: [number, string, number][] = [];
+  [...targetsByKey.values()].forEach((target, key) => {
+    if (target.anyCase) anyCase[key] = conceptIndex.get(target.anyCase.conceptId)!;
+    for (const [spelling, candidate] of target.exact ?? []) exact.push([key, spelling, conceptIndex.get(candidate.conceptId)!]);
+  });
+  return {
+    size: matchable.size,
+    conceptIds: JSON.stringify([...matchable]),
+    keyLengths: Int32Array.from(keys, (key) => key.length),
+    anyCase,
+    exact: JSON.stringify(exact),
+    automaton: buildAutomaton(keys),
+  };
+}
+
+/** The buffers of a matcher's data, to move it to another thread instead of copying it. */
+export function matcherBuffers(data: ConceptMatcherData): ArrayBuffer[] {
+  const { automaton } = data;
+  return [data.keyLengths, data.anyCase, automaton.symbolOf, automaton.firstChild, automaton.nextSibling, automaton.symbolInto, automaton.keyAt, automaton.denseRowAt, automaton.denseRows, automaton.failure, automaton.nextOutput].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
 }
 
 /** The form with normalized spaces, and its natural word order if it is an inverted heading ("RNA, Viral"). */
@@ -156,6 +210,25 @@ function isWordCharacterAt(text: string, index: number): boolean {
 /** States with this many children get a dense transition row. */
 const DENSE_ROW_MIN_CHILDREN = 4;
 
+/** A built automaton: its trie, dense rows and failure links. */
+interface AutomatonData {
+  /** Code unit -> symbol; 0 for code units that occur in no key. */
+  symbolOf: Uint16Array;
+  alphabetSize: number;
+  /** Child lists; 0 ends a list, as the root is nobody's child. */
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  symbolInto: Uint16Array;
+  /** Key ending at a state, or -1. */
+  keyAt: Int32Array;
+  /** Offset of a state's dense row in `denseRows`, or -1. */
+  denseRowAt: Int32Array;
+  denseRows: Int32Array;
+  failure: Int32Array;
+  /** Nearest state on the failure chain where a key ends, or 0 (the root ends none). */
+  nextOutput: Int32Array;
+}
+
 /**
  * Aho-Corasick automaton reporting every occurrence of every key, keys given as folded strings.
  * Almost all of the 10^6 states of a large vocabulary have one child, so children live in sibling lists;
@@ -163,36 +236,29 @@ const DENSE_ROW_MIN_CHILDREN = 4;
  * scanning and failure links spend most of their steps.
  */
 class CodeUnitAutomaton {
-  /** Code unit -> symbol; 0 for code units that occur in no key. */
   private readonly symbolOf: Uint16Array;
   private readonly alphabetSize: number;
-  /** Child lists; 0 ends a list, as the root is nobody's child. */
   private readonly firstChild: Int32Array;
   private readonly nextSibling: Int32Array;
   private readonly symbolInto: Uint16Array;
-  /** Key ending at a state, or -1. */
   private readonly keyAt: Int32Array;
-  /** Offset of a state's dense row in `denseRows`, or -1. */
   private readonly denseRowAt: Int32Array;
   private readonly denseRows: Int32Array;
   private readonly failure: Int32Array;
-  /** Nearest state on the failure chain where a key ends, or 0 (the root ends none). */
   private readonly nextOutput: Int32Array;
 
-  constructor(keys: readonly string[]) {
+  constructor(data: AutomatonData) {
     // Every field is set before any method runs, so the hot methods see one object shape.
-    const trie = buildTrie(keys);
-    this.symbolOf = trie.symbolOf;
-    this.alphabetSize = trie.alphabetSize;
-    this.firstChild = trie.firstChild;
-    this.nextSibling = trie.nextSibling;
-    this.symbolInto = trie.symbolInto;
-    this.keyAt = trie.keyAt;
-    this.denseRowAt = new Int32Array(trie.stateCount).fill(-1);
-    this.denseRows = this.fillDenseRows(trie.childCount);
-    this.failure = new Int32Array(trie.stateCount);
-    this.nextOutput = new Int32Array(trie.stateCount);
-    this.linkFailures();
+    this.symbolOf = data.symbolOf;
+    this.alphabetSize = data.alphabetSize;
+    this.firstChild = data.firstChild;
+    this.nextSibling = data.nextSibling;
+    this.symbolInto = data.symbolInto;
+    this.keyAt = data.keyAt;
+    this.denseRowAt = data.denseRowAt;
+    this.denseRows = data.denseRows;
+    this.failure = data.failure;
+    this.nextOutput = data.nextOutput;
   }
 
   forEachMatch(text: string, onMatch: (keyIndex: number, end: number) => void): void {
@@ -206,24 +272,8 @@ class CodeUnitAutomaton {
     }
   }
 
-  private fillDenseRows(childCount: Int32Array): Int32Array {
-    let rows = 0;
-    for (let state = 0; state < childCount.length; state++) {
-      if (state === 0 || childCount[state] >= DENSE_ROW_MIN_CHILDREN) this.denseRowAt[state] = this.alphabetSize * rows++;
-    }
-    const denseRows = new Int32Array(this.alphabetSize * rows);
-    for (let state = 0; state < childCount.length; state++) {
-      const row = this.denseRowAt[state];
-      if (row < 0) continue;
-      for (let child = this.firstChild[state]; child !== 0; child = this.nextSibling[child]) {
-        denseRows[row + this.symbolInto[child]] = child;
-      }
-    }
-    return denseRows;
-  }
-
-  /** Breadth-first, so a state's failure target is final before its children need it. */
-  private linkFailures(): void {
+  /** Breadth-first, so a state's failure target is final before its children need it. Part of building. */
+  linkFailures(): void {
     const queue = new Int32Array(this.failure.length);
     let tail = 0;
     for (let child = this.firstChild[0]; child !== 0; child = this.nextSibling[child]) queue[tail++] = child;
@@ -254,6 +304,42 @@ class CodeUnitAutomaton {
     }
     return 0;
   }
+}
+
+function buildAutomaton(keys: readonly string[]): AutomatonData {
+  const trie = buildTrie(keys);
+  const denseRowAt = new Int32Array(trie.stateCount).fill(-1);
+  const data: AutomatonData = {
+    symbolOf: trie.symbolOf,
+    alphabetSize: trie.alphabetSize,
+    firstChild: trie.firstChild,
+    nextSibling: trie.nextSibling,
+    symbolInto: trie.symbolInto,
+    keyAt: trie.keyAt,
+    denseRowAt,
+    denseRows: denseRows(trie, denseRowAt),
+    failure: new Int32Array(trie.stateCount),
+    nextOutput: new Int32Array(trie.stateCount),
+  };
+  // The failure links fill `data`'s arrays in place.
+  new CodeUnitAutomaton(data).linkFailures();
+  return data;
+}
+
+/** Dense transition rows for the root and the states with many children; `denseRowAt` gets each row's offset. */
+function denseRows(trie: Trie, denseRowAt: Int32Array): Int32Array {
+  const { alphabetSize, childCount, firstChild, nextSibling, symbolInto } = trie;
+  let rows = 0;
+  for (let state = 0; state < childCount.length; state++) {
+    if (state === 0 || childCount[state] >= DENSE_ROW_MIN_CHILDREN) denseRowAt[state] = alphabetSize * rows++;
+  }
+  const rowsData = new Int32Array(alphabetSize * rows);
+  for (let state = 0; state < childCount.length; state++) {
+    const row = denseRowAt[state];
+    if (row < 0) continue;
+    for (let child = firstChild[state]; child !== 0; child = nextSibling[child]) rowsData[row + symbolInto[child]] = child;
+  }
+  return rowsData;
 }
 
 interface Trie {
