@@ -3,7 +3,7 @@
  * their own processes, real files, read-only files and folders, a full disk, a locked database and kill -9.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -35,7 +35,7 @@ function ingest(url: string, documents: Doc[]) {
 async function seededDataDir(as: typeof UNPRIVILEGED = {}): Promise<string> {
   const dataDir = temporaryDir();
   if (as.uid !== undefined) chownTree(dataDir);
-  const result = await runCli(['ingest', seedCorpus, '--vocabulary', seedVocabulary, '--data-dir', dataDir], {}, as);
+  const result = await runCli(['ingest', seedCorpus, '--vocabulary', seedVocabulary, '--data-dir', dataDir], {}, { as });
   expect(result.code, result.stderr).toBe(0);
   return dataDir;
 }
@@ -53,6 +53,34 @@ function stoppedLine(server: ServerProcess): string {
 function noStackTrace(output: string): void {
   expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
+
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+
+describe.skipIf(!hasStrace)('an acknowledged ingest', () => {
+  it('is on disk before the answer leaves: the log is fsynced after its last write and before the response', async () => {
+    const dataDir = await seededDataDir();
+    const trace = join(temporaryDir(), 'syscalls');
+    // Every thread's writes and syncs, in the order they happened, with the file or socket each went to.
+    const strace = ['strace', '-f', '-qq', '-y', '-s', '48', '-e', 'trace=pwrite64,write,writev,fsync,fdatasync', '-o', trace];
+    const server = await startServer(['--data-dir', dataDir], { KGQA_API_KEY: KEY }, { wrapper: strace });
+    try {
+      expect((await ingest(server.url, [lateDoc])).data!.ingest.accepted).toEqual([{ id: 'late-doc', outcome: 'CREATED', sentences: 2 }]);
+    } finally {
+      // strace does not pass SIGTERM on: the server is the first process it traced.
+      process.kill(Number(/^\d+/.exec(readFileSync(trace, 'utf8'))![0]), 'SIGTERM');
+      await server.stop();
+    }
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    const answer = lines.findIndex((line) => /^\d+\s+writev?\(\d+<(socket|TCP)/.test(line) && line.includes('\\"ingest\\"'));
+    expect(answer, 'the response to the mutation').toBeGreaterThan(0);
+    const log = `${join(dataDir, DATABASE_FILE)}-wal>`;
+    const lastWrite = lines.findLastIndex((line, i) => i < answer && line.includes(`pwrite64(`) && line.includes(log));
+    expect(lastWrite, 'a write to the log before the response').toBeGreaterThan(0);
+    // A sync's line is complete when it returns: "fsync(7</…-wal>) = 0", or "<... fsync resumed>) = 0" after another thread's line.
+    const synced = lines.findIndex((line, i) => i > lastWrite && i < answer && /(fsync|fdatasync)(\(\d+<[^>]+-wal>\)| resumed>\)) += 0/.test(line));
+    expect(synced, 'an fsync of the log between its last write and the response').toBeGreaterThan(lastWrite);
+  });
+});
 
 describe('a read-only store', () => {
   it('refuses to serve or ingest a read-only data folder, in one line naming the file and what to do', async () => {
@@ -113,7 +141,7 @@ describe('a read-only store', () => {
   it('keeps writing, durably, when the data folder is made read-only while the server runs', async () => {
     // Permission bits bind an unprivileged user, as a deployment runs; root would write through them.
     const dataDir = await seededDataDir(UNPRIVILEGED);
-    const server = await startServer(['--data-dir', dataDir], { KGQA_API_KEY: KEY }, UNPRIVILEGED);
+    const server = await startServer(['--data-dir', dataDir], { KGQA_API_KEY: KEY }, { as: UNPRIVILEGED });
     chmodSync(dataDir, 0o555);
     try {
       // The open database and its log stay writable: an acknowledged write is on disk, and a retry is truly unchanged.
@@ -121,7 +149,7 @@ describe('a read-only store', () => {
       expect((await ingest(server.url, [lateDoc])).data!.ingest.accepted).toEqual([{ id: 'late-doc', outcome: 'UNCHANGED', sentences: 0 }]);
       expect(await server.stop()).toBe(0);
       expect(stoppedLine(server)).toBe(`kgqa: stopped; every acknowledged document is saved in ${join(dataDir, DATABASE_FILE)} (13 articles)`);
-      const restarted = await startServer(['--data-dir', dataDir], {}, UNPRIVILEGED);
+      const restarted = await startServer(['--data-dir', dataDir], {}, { as: UNPRIVILEGED });
       expect(await articleSentences(restarted.url, 'late-doc')).toBe(2);
       await restarted.stop();
     } finally {

@@ -112,12 +112,6 @@ async function storeWith(articles: PreparedArticle[]): Promise<string> {
 }
 
 describe('SqliteStore files', () => {
-  it('acknowledges a write once it is on disk: WAL, synchronous FULL on the writer thread', async () => {
-    const store = await SqliteStore.open({ dataDir: temporaryDir() });
-    expect(await store.writerSettings()).toEqual({ journalMode: 'wal', synchronous: 2 });
-    await store.close();
-  });
-
   it('refuses a file that is not an SQLite database, naming it and what to do', async () => {
     const dataDir = temporaryDir();
     writeFileSync(join(dataDir, DATABASE_FILE), 'not a database, but long enough to have a header of sorts');

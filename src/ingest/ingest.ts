@@ -1,8 +1,11 @@
 import type { StoreStats } from '../domain.js';
 import { StoreError, type StoreErrorCode } from '../store/store-error.js';
-import type { GraphStore } from '../store/store.js';
+import type { GraphStore, PreparedArticle } from '../store/store.js';
 import { ArticlePreparer, type PreparerOptions } from './article-preparer.js';
 import type { DocumentResult, RejectedDocument, SourceDocument } from './documents.js';
+
+/** Writes sent to the store before the first is answered; measured in docs/benchmarks.md (Embedded store). */
+const WRITES_IN_FLIGHT = 32;
 
 export interface IngestProgress {
   done: number;
@@ -85,27 +88,43 @@ export async function ingestDocuments(
       await batch.begin(preparer.corpusConcepts ? (await store.lexicon()).filter((entry) => entry.origin === 'corpus') : null);
       let done = accepted.length;
       options.onProgress?.({ done, total: documents.length });
-      for (const document of changed) {
-        if (options.signal?.aborted) throw new StoreError('STORE_CLOSED', 'the server is shutting down: nothing more was written');
+      // Writes are pipelined: the embedded store commits the writes waiting for its writer together (one commit
+      // rewrites a page that several documents changed once), and Redis overlaps their round trips.
+      const written: (IngestSummary['accepted'][number] | undefined)[] = [];
+      const inFlight = new Set<Promise<void>>();
+      let failure: StoreError | null = null;
+      for (const [index, document] of changed.entries()) {
+        if (options.signal?.aborted) failure ??= new StoreError('STORE_CLOSED', 'the server is shutting down: nothing more was written');
+        if (failure) break;
         const outcome = (await batch.next())!;
-        try {
-          if ('error' in outcome) throw new Error(outcome.error);
-          const written = await store.writeArticle(outcome.prepared);
-          accepted.push({ id: document.id, origin: document.origin, outcome: written, sentences: outcome.prepared.sentences.length });
-        } catch (error) {
-          // The store failing stops the batch; anything else is this document's own problem.
-          if (error instanceof StoreError) throw error;
-          rejected.push({ origin: document.origin, id: document.id, reason: (error as Error).message });
-        }
-        options.onProgress?.({ done: ++done, total: documents.length });
+        const write = ('error' in outcome ? Promise.reject(new Error(outcome.error)) : store.writeArticle(outcome.prepared)).then(
+          (result) => void (written[index] = { id: document.id, origin: document.origin, outcome: result, sentences: (outcome as { prepared: PreparedArticle }).prepared.sentences.length }),
+          (error: Error) => {
+            // The store failing stops the batch; anything else is this document's own problem.
+            if (error instanceof StoreError) failure ??= error;
+            else rejected.push({ origin: document.origin, id: document.id, reason: error.message });
+          },
+        );
+        const tracked = write.finally(() => {
+          inFlight.delete(tracked);
+          options.onProgress?.({ done: ++done, total: documents.length });
+        });
+        inFlight.add(tracked);
+        if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
+      for (const entry of written) if (entry) accepted.push(entry);
+      if (failure) throw failure;
     } finally {
       await batch.end();
     }
     await store.flush();
     return { accepted, rejected, stats: await store.stats(), seconds: (performance.now() - started) / 1000 };
   } catch (error) {
-    throw error instanceof StoreError ? new IngestAborted(error.code, error.message, accepted.length, documents.length) : error;
+    if (!(error instanceof StoreError)) throw error;
+    // What the batch wrote before it stopped is reported saved: make it durable first (a full disk still syncs).
+    await store.flush().catch(() => undefined);
+    throw new IngestAborted(error.code, error.message, accepted.length, documents.length);
   } finally {
     if (!options.preparer) await preparer.close();
   }

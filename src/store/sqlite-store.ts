@@ -16,7 +16,7 @@ import { workerModuleUrl } from '../paths.js';
 import { splitTerms } from '../text/index-terms.js';
 import { WorkerClient } from '../worker-rpc.js';
 import { inProcessWrites, startWriterThread, type ArticleWrites } from './sqlite/article-writes.js';
-import { openConnection, type DurabilitySettings } from './sqlite/connection.js';
+import { openConnection } from './sqlite/connection.js';
 import { storeErrorOf } from './sqlite/errors.js';
 import { checkDatabase, type CheckDepth } from './sqlite/integrity.js';
 import { openDatabaseFile } from './sqlite/open-database.js';
@@ -37,8 +37,8 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store: one SQLite database (WAL), every read an index range scan (sqlite/schema.ts) on the calling
- * thread's connection, every article written in one transaction on the writer thread's connection that is
- * durable (fsynced) when it returns.
+ * thread's connection, every article written in one transaction on the writer thread's connection, visible when it
+ * returns and durable (fsynced) once `flush` returns.
  */
 export class SqliteStore implements GraphStore {
   readonly kind = 'sqlite';
@@ -231,12 +231,9 @@ export class SqliteStore implements GraphStore {
     return this.read(() => ids.map((id) => (this.sql.contentHash.pluck().get(id) as string | undefined) ?? null));
   }
 
-  /** Every write is durable when it returns. */
-  async flush(): Promise<void> {}
-
-  /** The writing connection's settings: WAL, and synchronous = FULL (2), so a returned write is on disk. */
-  writerSettings(): Promise<DurabilitySettings> {
-    return this.writes.settings();
+  /** Makes every write returned so far durable: one fsync of the log for a whole batch. */
+  flush(): Promise<void> {
+    return this.writes.sync();
   }
 
   /** What is wrong with the database (empty when nothing): `full` also checks every row against its checksum. */
@@ -294,7 +291,7 @@ export class SqliteStore implements GraphStore {
 /** The writes of a store whose file cannot be written: each answers STORE_READ_ONLY at once. */
 function refusedWrites(): ArticleWrites {
   const refuse = () => Promise.reject(new StoreError('STORE_READ_ONLY', 'the store is read-only: nothing was written'));
-  return { write: refuse, putTokens: refuse, settings: refuse, close: async () => undefined };
+  return { write: refuse, putTokens: refuse, sync: async () => undefined, close: async () => undefined };
 }
 
 function prepareReads(db: Connection) {

@@ -76,12 +76,12 @@ export interface GraphStore extends TextIndex {
   lexiconVersion(): Promise<string>;
   stats(): Promise<StoreStats>;
 
-  /** Atomic and idempotent: the article's previous version, if any, is replaced as a whole. */
+  /** Atomic and idempotent: the article's previous version, if any, is replaced as a whole; read as soon as it returns. */
   writeArticle(prepared: PreparedArticle): Promise<WriteOutcome>;
   /** Content hashes of stored articles, so ingest can skip unchanged documents without preparing them. */
   articleHashes(ids: readonly string[]): Promise<(string | null)[]>;
 
-  /** Persists whatever is pending (a snapshot for the embedded store). */
+  /** Makes every write returned so far durable (the embedded store fsyncs its log once per batch); acknowledge after it. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }

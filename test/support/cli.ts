@@ -21,14 +21,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `as` runs the process as another user (test/support/read-only.ts: UNPRIVILEGED). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, as: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Promise<CliResult> {
+export interface ProcessOptions {
+  /** Another user to run as (test/support/read-only.ts: UNPRIVILEGED). */
+  as?: Pick<SpawnOptions, 'uid' | 'gid'>;
+  /** A command the process runs under, e.g. ['strace', …]. */
+  wrapper?: string[];
+}
+
+function spawnCli(args: string[], env: NodeJS.ProcessEnv, { as = {}, wrapper = [] }: ProcessOptions): ChildProcess {
+  const command = [...wrapper, process.execPath, cliPath, ...args];
+  return spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: 'pipe', ...as });
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: ProcessOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: 'pipe', ...as });
+    const child = spawnCli(args, env, options);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -42,13 +53,9 @@ export interface ServerProcess {
 }
 
 /** Starts `kgqa serve --port 0` and waits for the line announcing its URL. */
-export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, as: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Promise<ServerProcess> {
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, options: ProcessOptions = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {
-      env: { ...process.env, ...env },
-      stdio: 'pipe',
-      ...as,
-    });
+    const child = spawnCli(['serve', '--port', '0', ...args], env, options);
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const onData = (chunk: Buffer) => {
@@ -66,8 +73,8 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}, as: Pic
         });
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.on('error', reject);
     exited.then((code) => reject(new Error(`kgqa serve exited with ${code} before serving:\n${output}`)));
   });

@@ -5,7 +5,13 @@ import { joinTerms, splitTerms, termCounts } from '../../text/index-terms.js';
 import { articleContributions, type ArticleContributions } from '../article-contributions.js';
 import type { PreparedArticle, WriteOutcome } from '../store.js';
 import { articleChecksum, decodeSentence, encodeMentions, int32Blob, sentenceChecksum, type SentenceRow } from './records.js';
+import { threadError, type ThreadError } from '../../worker-rpc.js';
+import { StoreError } from '../store-error.js';
+import { storeErrorOf } from './errors.js';
 import type { MetaKey } from './schema.js';
+
+/** Per article of `writeMany`: its outcome, or why it is not stored. */
+export type GroupResult = { outcome: WriteOutcome } | { error: ThreadError };
 
 type ConceptMeta = PreparedArticle['concepts'] extends Map<string, infer V> ? V : never;
 
@@ -26,6 +32,7 @@ interface ArticleContent {
  */
 export class SqliteArticleWriter {
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly db: Database;
   readonly write: (prepared: PreparedArticle) => WriteOutcome;
   readonly putTokens: (entries: readonly (readonly [string, SentenceTokens])[]) => void;
 
@@ -43,6 +50,39 @@ export class SqliteArticleWriter {
     });
     this.write = (prepared) => write.immediate(prepared);
     this.putTokens = (entries) => putTokens.immediate(entries);
+    this.db = db;
+  }
+
+  /**
+   * Several articles in one transaction, each in its own savepoint, so a page several of them change is written
+   * to the log once: an article that fails leaves nothing and the others go on. A failure of the store itself
+   * (disk full, I/O error) fails the articles after it, and all of them if SQLite had to roll the transaction back.
+   */
+  writeMany(articles: readonly PreparedArticle[]): GroupResult[] {
+    const { db } = this;
+    db.exec('BEGIN IMMEDIATE');
+    const results: GroupResult[] = [];
+    let storeFailure: unknown = null;
+    for (const prepared of articles) {
+      if (storeFailure) {
+        results.push({ error: threadError(storeFailure) });
+        continue;
+      }
+      try {
+        results.push({ outcome: this.write(prepared) });
+      } catch (error) {
+        if (storeErrorOf(error) instanceof StoreError) storeFailure = error;
+        results.push({ error: threadError(error) });
+      }
+    }
+    try {
+      if (!db.inTransaction) throw storeFailure;
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      return articles.map(() => ({ error: threadError(error) }));
+    }
+    return results;
   }
 
   private writeArticle(prepared: PreparedArticle): WriteOutcome {
@@ -163,23 +203,31 @@ export class SqliteArticleWriter {
       if (before === 0 && after > 0) this.changeDegrees([sourceRow, targetRow], 1);
       if (before > 0 && after === 0) this.changeDegrees([sourceRow, targetRow], -1);
     }
+    // Each term's row is updated once per article (by the number of its sentences holding it), and the postings
+    // are written in the table's order: per (sentence, term) statements took most of the writer's time.
     let termTotal = 0;
+    const postings: { term: string; impact: number; key: string }[] = [];
+    const sentencesWith = new Map<string, number>();
     terms.forEach((sentenceTerms, position) => {
       const key = sentenceKey(articleId, position);
       termTotal += sentenceTerms.length;
       for (const [term, frequency] of termCounts(sentenceTerms)) {
-        const impact = postingImpact(frequency, sentenceTerms.length);
-        if (sign > 0) {
-          const termRow = sql.upsertTerm.pluck().get(term) as number;
-          sql.insertPosting.run(termRow, impact, key);
-        } else {
-          const termRow = sql.termId.pluck().get(term) as number;
-          sql.deletePosting.run(termRow, impact, key);
-          sql.decrementTerm.run(termRow);
-          sql.dropUnusedTerm.run(termRow);
-        }
+        postings.push({ term, impact: postingImpact(frequency, sentenceTerms.length), key });
+        sentencesWith.set(term, (sentencesWith.get(term) ?? 0) + 1);
       }
     });
+    const termRows = new Map<string, number>();
+    for (const [term, count] of sentencesWith) {
+      termRows.set(term, (sign > 0 ? sql.addTerm.pluck().get(term, count) : sql.termId.pluck().get(term)) as number);
+    }
+    postings.sort((a, b) => termRows.get(a.term)! - termRows.get(b.term)! || b.impact - a.impact);
+    for (const { term, impact, key } of postings) (sign > 0 ? sql.insertPosting : sql.deletePosting).run(termRows.get(term), impact, key);
+    if (sign < 0) {
+      for (const [term, count] of sentencesWith) {
+        sql.subtractTerm.run(count, termRows.get(term));
+        sql.dropUnusedTerm.run(termRows.get(term));
+      }
+    }
     this.addMeta('terms', sign * termTotal);
   }
 
@@ -236,10 +284,10 @@ function prepareStatements(db: Database) {
     insertConceptEdge: statement('INSERT INTO concept_edges (concept, rank, other_id, edge) VALUES (?, ?, ?, ?)'),
     deleteConceptEdge: statement('DELETE FROM concept_edges WHERE concept = ? AND rank = ? AND other_id = ?'),
     termId: statement('SELECT id FROM terms WHERE term = ?'),
-    upsertTerm: statement(
-      'INSERT INTO terms (term, document_frequency) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET document_frequency = document_frequency + 1 RETURNING id',
+    addTerm: statement(
+      'INSERT INTO terms (term, document_frequency) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET document_frequency = document_frequency + excluded.document_frequency RETURNING id',
     ),
-    decrementTerm: statement('UPDATE terms SET document_frequency = document_frequency - 1 WHERE id = ?'),
+    subtractTerm: statement('UPDATE terms SET document_frequency = document_frequency - ? WHERE id = ?'),
     dropUnusedTerm: statement('DELETE FROM terms WHERE id = ? AND document_frequency <= 0'),
     insertPosting: statement('INSERT INTO postings (term, impact, sentence_key) VALUES (?, ?, ?)'),
     deletePosting: statement('DELETE FROM postings WHERE term = ? AND impact = ? AND sentence_key = ?'),

@@ -3,16 +3,23 @@ import type { SentenceTokens } from '../../domain.js';
 import { serveWorkerRequests } from '../../worker-rpc.js';
 import type { PreparedArticle } from '../store.js';
 import { SqliteArticleWriter } from './article-writer.js';
-import { durabilitySettings, openConnection } from './connection.js';
+import { openConnection, syncLog } from './connection.js';
 
 await serveWorkerRequests((file: string) => {
   const db = openConnection(file, 'writer');
   const writer = new SqliteArticleWriter(db);
+  let unsynced = false;
   return {
     handlers: {
-      write: (prepared: PreparedArticle) => writer.write(prepared),
+      writeMany: (articles: PreparedArticle[]) => {
+        unsynced = true;
+        return writer.writeMany(articles);
+      },
       putTokens: (entries: [string, SentenceTokens][]) => writer.putTokens(entries),
-      settings: () => durabilitySettings(db),
+      sync: () => {
+        if (unsynced) syncLog(db);
+        unsynced = false;
+      },
     },
     close: () => db.close(),
   };
