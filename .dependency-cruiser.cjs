@@ -2,7 +2,7 @@
  * Import rules, checked by `npm run check:layers` (and by .ci/run before the tests).
  *
  * Layers run one way; a layer imports only the layers below it (README, Layout):
- *   cli → server → resolvers → ingest → pipeline → graph → store → text → hub → domain (src/*.ts: domain, paths, deadline)
+ *   cli → server → resolvers → ingest → pipeline → graph → store → text → hub → domain (src/*.ts: domain, paths, deadline, worker-rpc)
  * src/model-generator/ is a tool for tests, benchmarks and `npm start` (random-weight models): no layer imports it.
  * Tests and benchmarks may import any of src/; what they share lives in test/support/, and no test imports bench/.
  */
@@ -23,7 +23,7 @@ module.exports = {
     ...upward,
     {
       name: 'domain-imports-a-layer',
-      comment: `src/*.ts (domain, paths, deadline) are the bottom leaves every layer uses; they import no layer: ${ORDER}`,
+      comment: `src/*.ts (domain, paths, deadline, worker-rpc) are the bottom leaves every layer uses; they import no layer: ${ORDER}`,
       severity: 'error',
       from: { path: '^src/[^/]+\\.ts$' },
       to: { path: '^src/[^/]+/' },

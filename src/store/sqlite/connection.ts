@@ -3,9 +3,11 @@ import Database, { type Database as Connection } from 'better-sqlite3';
 /**
  * How each connection to the database is set up. Memory: SQLite's page cache is per connection and bounded by
  * cache_size; reads go through read(2), so the file's hot pages live in the OS page cache, outside the process
- * (mmap would count them in the RSS of the server; measured in docs/benchmarks.md, Embedded store).
+ * (mmap would count them in the RSS of the server). The writer's is larger: an article's postings touch pages all
+ * over their b-tree, and 64 MB instead of 16 MB took the 10x corpus's ingest from 82 s to 66 s (sys time 27 s to
+ * 19 s, fewer page reads); docs/benchmarks.md, Embedded store.
  */
-export const CONNECTION_CACHE_KIB = { reader: 32 * 1024, writer: 16 * 1024 } as const;
+export const CONNECTION_CACHE_KIB = { reader: 32 * 1024, writer: 64 * 1024 } as const;
 /** A write waits this long for another process's write lock before answering STORE_UNAVAILABLE. */
 export const BUSY_TIMEOUT_MS = 5_000;
 /** After a checkpoint the WAL file is cut back to this size, so one large ingest does not keep its disk space. */
