@@ -45,14 +45,15 @@ function run(cli: string, cliArgs: string[]): Promise<void> {
   });
 }
 
-/** A closed loop of one kind of request until `until` settles; each latency in ms. */
-async function probe(request: (i: number) => Promise<unknown>, until: Promise<unknown>): Promise<number[]> {
+/** A closed loop of one kind of request until `until` settles; each latency in ms (a failed request counts too). */
+async function probe(request: (i: number) => Promise<unknown>, until: Promise<unknown>): Promise<number[] & { errors?: number }> {
   let done = false;
   void until.finally(() => (done = true));
-  const latencies: number[] = [];
+  const latencies: number[] & { errors?: number } = [];
   for (let i = 0; !done; i++) {
     const started = performance.now();
-    await request(i);
+    // A server that holds its event loop for seconds lets keep-alive connections time out under a request.
+    await request(i).catch(() => (latencies.errors = (latencies.errors ?? 0) + 1));
     latencies.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
   }
@@ -76,8 +77,9 @@ async function probes(url: URL, until: Promise<unknown>) {
   return { health, search };
 }
 
-function summary(latencies: number[]): string {
-  return `p50 ${ms(quantile(latencies, 0.5))}, p99 ${ms(quantile(latencies, 0.99))}, max ${ms(Math.max(...latencies))} (${latencies.length})`;
+function summary(latencies: number[] & { errors?: number }): string {
+  const errors = latencies.errors ? `, ${latencies.errors} failed` : '';
+  return `p50 ${ms(quantile(latencies, 0.5))}, p99 ${ms(quantile(latencies, 0.99))}, max ${ms(Math.max(...latencies))} (${latencies.length}${errors})`;
 }
 
 /** New documents for the mutation: copies of the corpus's articles, each cut to its first paragraphs. */
@@ -105,6 +107,9 @@ for (const cli of args.cli.length > 0 ? args.cli : [KGQA_CLI]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kgqa-latency-'));
   await run(cli, ['ingest', ...BASE_CORPUS, '--data-dir', dataDir, ...vocabularyArgs]);
   const { child, url } = await startServe({ cli, dataDir, ingest: false, extraArgs: vocabularyArgs, nodeArgs: args['node-arg'], env: { KGQA_API_KEY: KEY } });
+  let serverOutput = '';
+  child.stderr!.on('data', (chunk) => (serverOutput += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(`exited ${code ?? signal}`)));
   try {
     for (const text of SEARCH_TEXTS) await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { t: text } }) });
     const idle = await probes(url, new Promise((resolve) => setTimeout(resolve, Number(args['idle-seconds']) * 1000)));
@@ -121,6 +126,10 @@ for (const cli of args.cli.length > 0 ? args.cli : [KGQA_CLI]) {
     console.log(`  /healthz ingest: ${summary(during.health)}`);
     console.log(`  search idle:     ${summary(idle.search)}`);
     console.log(`  search ingest:   ${summary(during.search)}`);
+  } catch (error) {
+    // A server that dies under the ingest is a result too: say how, with the end of what it wrote.
+    const how = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 1_000))]);
+    console.log(`\n${cli}: failed (${(error as Error).message}); the server ${how}: ${serverOutput.trim().split('\n').slice(-3).join(' | ')}`);
   } finally {
     await stopServe(child);
   }
