@@ -125,7 +125,7 @@ describe('SqliteStore files', () => {
     const raw = rawDatabase(newer);
     raw.prepare("UPDATE meta SET value = 99 WHERE key = 'layout'").run();
     raw.close();
-    await expect(SqliteStore.open({ dataDir: newer })).rejects.toThrow(/was written by a newer kgqa \(layout 99; this one reads up to 2\): upgrade kgqa$/);
+    await expect(SqliteStore.open({ dataDir: newer })).rejects.toThrow(/was written by a newer kgqa \(layout 99; this one reads up to 3\): upgrade kgqa$/);
 
     const other = temporaryDir();
     const foreign = rawDatabase(other);
@@ -137,7 +137,7 @@ describe('SqliteStore files', () => {
   it('upgrades a layout 1 database in place and keeps serving its rows', async () => {
     const dataDir = await storeWith([article('a1', 2003, [['x', 'y'], ['y', 'z']])]);
     const raw = rawDatabase(dataDir);
-    raw.exec("ALTER TABLE sentences DROP COLUMN checksum; ALTER TABLE articles DROP COLUMN checksum; UPDATE meta SET value = 1 WHERE key = 'layout'");
+    raw.exec("DROP INDEX sentence_terms; ALTER TABLE sentences DROP COLUMN checksum; ALTER TABLE articles DROP COLUMN checksum; UPDATE meta SET value = 1 WHERE key = 'layout'");
     raw.close();
     const store = await SqliteStore.open({ dataDir });
     expect((await store.getSentences(['a1#1']))[0]?.conceptIds).toEqual(['y', 'z']);
@@ -145,7 +145,8 @@ describe('SqliteStore files', () => {
     expect(await store.stats()).toEqual({ articles: 2, sentences: 3, concepts: 3, edges: 3 });
     await store.close();
     const upgraded = rawDatabase(dataDir);
-    expect(upgraded.prepare("SELECT value FROM meta WHERE key = 'layout'").pluck().get()).toBe(2);
+    expect(upgraded.prepare("SELECT value FROM meta WHERE key = 'layout'").pluck().get()).toBe(3);
+    expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sentence_terms'").pluck().get()).toBe(1);
     expect(upgraded.prepare('SELECT count(*) FROM sentences WHERE checksum IS NULL').pluck().get()).toBe(2);
     upgraded.close();
   });

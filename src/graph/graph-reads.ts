@@ -32,7 +32,8 @@ export interface GraphReads {
   articleSentences: Loader<{ articleId: string; page: Page }, RankedPage<string>>;
   conceptSentences: Loader<{ conceptId: string; limit: number }, string[]>;
   postings: Loader<{ term: string; limit: number }, TermPostings>;
-  sentenceTerms: Loader<string, string[] | null>;
+  /** Sentences' index terms, read in one call: retrieval asks for all of a question's at once. */
+  sentenceTerms(keys: readonly string[]): Promise<(string[] | null)[]>;
   /** Ids of the stored concepts a free text (a search, a question) names. */
   questionConcepts(text: string): Promise<string[]>;
   /** Corpus totals, read at most once. */
@@ -65,7 +66,7 @@ export function createGraphReads(store: GraphStore, questionConcepts: QuestionCo
       cacheKeyFn: ({ conceptId, limit }) => `${conceptId}\u0000${limit}`,
     }),
     postings: new DataLoader((requests) => store.postings(requests), { cacheKeyFn: ({ term, limit }) => `${term}\u0000${limit}` }),
-    sentenceTerms: new DataLoader((keys) => store.sentenceTerms(keys)),
+    sentenceTerms: (keys) => store.sentenceTerms(keys),
     questionConcepts: (text) => questionConcepts.match(text),
     stats: () => (stats ??= store.stats()),
     textStats: () => (textStats ??= store.textStats()),

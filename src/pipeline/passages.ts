@@ -48,29 +48,44 @@ export async function scoreWindows(
   centres: readonly string[],
   options: WindowOptions,
 ): Promise<PassageWindow[]> {
-  const located = centres.map(parseSentenceKey).filter((l): l is NonNullable<typeof l> => l !== null);
-  const wanted = new Set<string>();
-  for (const { articleId, position } of located) {
-    for (let p = Math.max(0, position - options.radius); p <= position + options.radius; p++) wanted.add(sentenceKey(articleId, p));
+  // Sentences by article, then position: a window reads up to 2 × radius + 1 of them, ~1,400 per question.
+  const wanted = new Map<string, Set<number>>();
+  const located: { articleId: string; position: number }[] = [];
+  for (const centre of centres) {
+    const location = parseSentenceKey(centre);
+    if (!location) continue;
+    located.push(location);
+    let positions = wanted.get(location.articleId);
+    if (!positions) wanted.set(location.articleId, (positions = new Set()));
+    for (let p = Math.max(0, location.position - options.radius); p <= location.position + options.radius; p++) positions.add(p);
   }
-  const keys = [...wanted];
-  const loaded = await Promise.all(keys.map((key) => graph.sentenceTerms.load(key)));
+  const keys: string[] = [];
+  for (const [articleId, positions] of wanted) for (const p of positions) keys.push(sentenceKey(articleId, p));
+  const loaded = await graph.sentenceTerms(keys);
+
   const termIndex = new Map(question.terms.map((term, i) => [term, i]));
   const questionBigrams = new Set([...question.bigrams].map((bigram) => {
     const [a, b] = bigram.split(' ');
     return pairCode(termIndex.get(a)!, termIndex.get(b)!, question.terms.length);
   }));
-  const profiles = new Map<string, SentenceProfile>();
-  keys.forEach((key, i) => {
-    const terms = loaded[i];
-    if (terms) profiles.set(key, profile(terms, termIndex, questionBigrams));
-  });
+  const profiles = new Map<string, Map<number, SentenceProfile>>();
+  let k = 0;
+  for (const [articleId, positions] of wanted) {
+    const byPosition = new Map<number, SentenceProfile>();
+    profiles.set(articleId, byPosition);
+    for (const p of positions) {
+      const terms = loaded[k++];
+      if (terms) byPosition.set(p, profile(terms, termIndex, questionBigrams));
+    }
+  }
 
   const idf = question.terms.map((term) => matches.idf.get(term) ?? 0);
   const meanWindowLength = matches.corpus.meanLength * (2 * options.radius + 1);
+  const counts = new Float64Array(question.terms.length);
   const windows: PassageWindow[] = [];
   for (const { articleId, position } of located) {
-    const centre = profiles.get(sentenceKey(articleId, position));
+    const article = profiles.get(articleId)!;
+    const centre = article.get(position);
     if (!centre) continue;
     const parts = [centre];
     let first = position;
@@ -80,7 +95,7 @@ export async function scoreWindows(
       for (const side of [-1, 1]) {
         // Only next to the window: a gap (the article's end, a sentence over the budget) stops that side.
         if (side < 0 ? first !== position - step + 1 : last !== position + step - 1) continue;
-        const neighbour = profiles.get(sentenceKey(articleId, position + side * step));
+        const neighbour = article.get(position + side * step);
         if (!neighbour || length + neighbour.length > options.maxTerms) continue;
         if (side < 0) {
           first--;
@@ -92,7 +107,7 @@ export async function scoreWindows(
         length += neighbour.length;
       }
     }
-    const bm25 = windowBm25(parts, length, idf, meanWindowLength);
+    const bm25 = windowBm25(parts, length, idf, meanWindowLength, counts);
     const phrases = sharedBigrams(parts, questionBigrams, question.terms.length);
     windows.push({ articleId, first, last, centre: sentenceKey(articleId, position), textScore: bm25 + options.bigramWeight * phrases });
   }
@@ -123,11 +138,14 @@ function profile(terms: readonly string[], termIndex: ReadonlyMap<string, number
   return { length: terms.length, counts, bigrams, firstTerm, lastTerm: previous };
 }
 
-function windowBm25(parts: readonly SentenceProfile[], length: number, idf: readonly number[], meanLength: number): number {
-  const counts = new Map<number, number>();
-  for (const part of parts) for (const [index, count] of part.counts) counts.set(index, (counts.get(index) ?? 0) + count);
+/** `counts` is scratch space, one slot per question term, left zeroed. */
+function windowBm25(parts: readonly SentenceProfile[], length: number, idf: readonly number[], meanLength: number, counts: Float64Array): number {
+  for (const part of parts) for (const [index, count] of part.counts) counts[index] += count;
   let score = 0;
-  for (const [index, count] of counts) score += idf[index] * saturatedFrequency(count, length, meanLength);
+  for (let index = 0; index < counts.length; index++) {
+    if (counts[index] > 0) score += idf[index] * saturatedFrequency(counts[index], length, meanLength);
+    counts[index] = 0;
+  }
   return score;
 }
 
