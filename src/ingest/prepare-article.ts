@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sentenceKey, type MentionRecord, type SentenceRecord, type SentenceTokens } from '../domain.js';
+import { storedSentenceTokens, storedTokensKey } from '../pipeline/passage-tokens.js';
 import type { Tokenizer } from '../pipeline/tokenizers/tokenizer.js';
 import type { PreparedArticle } from '../store/store.js';
 import { INDEX_TERMS_VERSION, indexTerms } from '../text/index-terms.js';
@@ -70,6 +71,6 @@ export function prepareArticle(
     sentences: records,
     concepts,
     terms: records.map((r) => indexTerms(r.text)),
-    tokens: tokenizer && new Map(records.map((r): [string, SentenceTokens] => [r.key, { fingerprint: tokenizer.fingerprint, ...tokenizer.tokenize(r.text) }])),
+    tokens: tokenizer && new Map(records.map((r): [string, SentenceTokens] => [r.key, { fingerprint: storedTokensKey(tokenizer), ...storedSentenceTokens(tokenizer, r) }])),
   };
 }

@@ -1,6 +1,7 @@
-import { sentenceStarts, type PassageRecord, type SentenceTokens } from '../domain.js';
+import type { PassageRecord, SentenceRecord, SentenceTokens } from '../domain.js';
 import type { AnswerCache, AnswerCacheKey, CachedSpan } from '../store/answer-cache.js';
 import type { GraphStore } from '../store/store.js';
+import { joinPassageTokens, storedSentenceTokens, storedTokensKey } from './passage-tokens.js';
 import { questionDigest, textDigest } from './question.js';
 import type { QaReader, ReadTimings } from './reader.js';
 import { SingleFlight } from './single-flight.js';
@@ -113,36 +114,24 @@ export class AnswerService {
     return results;
   }
 
-  /**
-   * Each passage's tokens: its sentences' tokens one after another, offsets moved to where each sentence starts in
-   * the passage text. Null when a sentence is gone (the corpus changed since retrieval).
-   */
+  /** Each passage's tokens from its sentences' stored tokens (see joinPassageTokens); null when a sentence is gone (the corpus changed since retrieval). */
   private async passageTokens(passages: readonly PassageRecord[]): Promise<(TokenizedText | null)[]> {
     const sentences = [...new Map(passages.flatMap((p) => p.sentences).map((s) => [s.key, s])).values()];
     const tokens = await this.sentenceTokens(sentences);
     const bySentence = new Map(sentences.map((s, i) => [s.key, tokens[i]]));
-    return passages.map((passage) => {
-      const starts = sentenceStarts(passage);
-      const joined: TokenizedText = { ids: [], offsets: [] };
-      for (const [i, sentence] of passage.sentences.entries()) {
-        const part = bySentence.get(sentence.key);
-        if (!part) return null;
-        joined.ids.push(...part.ids);
-        for (const offset of part.offsets) joined.offsets.push(offset + starts[i]);
-      }
-      return joined;
-    });
+    return passages.map((passage) => joinPassageTokens(this.reader.tokenizer, passage, (i) => bySentence.get(passage.sentences[i].key)));
   }
 
   /** Stored tokens when this tokenizer made them; otherwise tokenized now and written back for next time. */
-  private async sentenceTokens(sentences: readonly { key: string; text: string }[]): Promise<TokenizedText[]> {
+  private async sentenceTokens(sentences: readonly SentenceRecord[]): Promise<TokenizedText[]> {
     const { tokenizer } = this.reader;
+    const key = storedTokensKey(tokenizer);
     const stored = await this.store.getSentenceTokens(sentences.map((s) => s.key));
     const fresh: [string, SentenceTokens][] = [];
     const tokens = sentences.map((sentence, i) => {
       const current = stored[i];
-      if (current?.fingerprint === tokenizer.fingerprint) return current;
-      const made = { fingerprint: tokenizer.fingerprint, ...tokenizer.tokenize(sentence.text) };
+      if (current?.fingerprint === key) return current;
+      const made = { fingerprint: key, ...storedSentenceTokens(tokenizer, sentence) };
       fresh.push([sentence.key, made]);
       return made;
     });

@@ -42,6 +42,7 @@ export class SubwordTokenizer implements Tokenizer {
   readonly maxSequenceLength: number;
   readonly specialIds: ReadonlySet<number>;
   readonly pairLayout: PairLayout;
+  readonly leadingSpaceChangesTokens = true;
   private readonly normalizer: TextNormalizer | null;
   private readonly preTokenizer: PreTokenizer;
   private readonly model: SubwordModel;

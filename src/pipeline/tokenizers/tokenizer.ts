@@ -42,6 +42,11 @@ export interface Tokenizer {
   /** Ids that never start or end an answer: every special added token and the layout's tokens. */
   readonly specialIds: ReadonlySet<number>;
   readonly pairLayout: PairLayout;
+  /**
+   * Whether a space before a word changes its tokens (byte-level BPE's "Ġ", SentencePiece's "▁"); WordPiece
+   * drops whitespace, so a sentence's tokens are the same alone and inside a passage.
+   */
+  readonly leadingSpaceChangesTokens: boolean;
   /** Token ids and offsets of `text`, without the layout's special tokens. */
   tokenize(text: string): TokenizedText;
 }

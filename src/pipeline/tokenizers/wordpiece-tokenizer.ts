@@ -27,6 +27,7 @@ export class WordPieceTokenizer implements Tokenizer {
   readonly fingerprint: string;
   readonly maxSequenceLength: number;
   readonly pairLayout: PairLayout;
+  readonly leadingSpaceChangesTokens = false;
   private readonly normalizer: BertNormalizer | null;
   private readonly wordPiece: WordPiece;
   private readonly rawAddedTokens: AddedTokenMatcher | null;
