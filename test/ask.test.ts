@@ -3,10 +3,10 @@ import { cord19Dir, graphql, runCli, startServer, temporaryDir, type ServerProce
 import { generateTinyModel } from './support/model.js';
 
 const ASK = `query($q: String!, $limit: Int) { ask(question: $q, limit: $limit) {
-  question tookMs
+  question tookMs noAnswer nullScore
   concepts { id name }
   candidates { key text article { id } sentences { key text } }
-  answers { text score start end cached edge { source { name } target { name } }
+  answers { text score nullScore start end cached edge { source { name } target { name } }
             passage { key text article { id title } }
             sentence { key }
             spans { start end sentence { key text } } } } }`;
@@ -28,8 +28,10 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
 
   it('says plainly that a generated model gives meaningless answers', async () => {
     expect(server.output()).toMatch(/answers are NOT meaningful/);
-    const response = await graphql(server.url, '{ model { generated description variant } }');
-    expect(response.data.model).toMatchObject({ generated: true, variant: 'fp32' });
+    expect(server.output()).toContain('kgqa QA model: bert-tiny (fp32');
+    const response = await graphql(server.url, '{ model { name meaningful generated noAnswer description variant } }');
+    // The folder's name, never its path on the server; a name without "squad2" does not say "no answer".
+    expect(response.data.model).toMatchObject({ name: 'bert-tiny', meaningful: false, generated: true, noAnswer: false, variant: 'fp32' });
   });
 
   it('answers from candidate passages, with provenance down to the sentences, then from the cache', async () => {
@@ -42,6 +44,8 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     expect(result.candidates.length).toBeGreaterThan(0);
     expect(result.candidates.length).toBeLessThanOrEqual(20);
     expect(result.answers.length).toBe(Math.min(5, result.candidates.length));
+    expect(result.noAnswer).toBe(false);
+    expect(result.nullScore).toBe(Math.min(...result.answers.map((a: { nullScore: number }) => a.nullScore), result.nullScore));
     for (const passage of result.candidates) {
       expect(passage.text).toBe(passage.sentences.map((s: { text: string }) => s.text).join(' '));
       expect(passage.sentences.length).toBeGreaterThan(0);
@@ -54,6 +58,8 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
       expect(answer.score).toBeLessThanOrEqual(previous);
       previous = answer.score;
       expect(answer.score).toBeGreaterThan(0);
+      expect(answer.nullScore).toBeGreaterThan(0);
+      expect(answer.nullScore).toBeLessThan(1);
       expect(answer.text.length).toBeGreaterThan(0);
       expect(answer.passage.text.slice(answer.start, answer.end)).toBe(answer.text);
       expect(candidateKeys).toContain(answer.passage.key);
@@ -101,5 +107,39 @@ describe('ask over real HTTP on the CORD-19 sample (tiny generated model)', () =
     }
     const healthy = await graphql(server.url, '{ stats { articles } }');
     expect(healthy.data.stats.articles).toBe(22);
+  });
+
+  it('says "no answer" as the server is told: per passage, the null score against the best span, with a threshold', async () => {
+    const question = 'What is the structure of the coronavirus main proteinase?';
+    const spans = (await graphql(server.url, ASK, { q: question, limit: 20 })).data.ask;
+    const dataDir = temporaryDir();
+    expect((await runCli(['ingest', cord19Dir, '--data-dir', dataDir, '--model', model])).code).toBe(0);
+    // Threshold t: a passage answers when nullScore - score <= t. Halfway between two passages' margins splits them.
+    const margins = spans.answers.map((a: { score: number; nullScore: number }) => a.nullScore - a.score).sort((a: number, b: number) => a - b);
+    expect(new Set(margins).size).toBeGreaterThan(2);
+    const threshold = (margins[0] + margins[1]) / 2;
+    for (const [flags, expected] of [
+      [['--unanswerable', 'on', '--null-threshold', '-1'], 0],
+      [['--unanswerable', 'on', '--null-threshold', String(threshold)], 1],
+      [['--unanswerable', 'off', '--null-threshold', '-1'], spans.answers.length],
+    ] as const) {
+      const told = await startServer(['--data-dir', dataDir, '--model', model, ...flags]);
+      try {
+        const saysNoAnswer = flags[1] === 'on';
+        expect(told.output()).toContain(saysNoAnswer ? 'says "no answer"' : 'kgqa QA model: bert-tiny');
+        const info = await graphql(told.url, '{ model { noAnswer } }');
+        expect(info.data.model.noAnswer).toBe(saysNoAnswer);
+        const result = (await graphql(told.url, ASK, { q: question, limit: 20 })).data.ask;
+        expect(result.candidates.map((c: { key: string }) => c.key)).toEqual(spans.candidates.map((c: { key: string }) => c.key));
+        expect(result.answers.length, flags.join(' ')).toBe(expected);
+        expect(result.noAnswer).toBe(expected === 0);
+        expect(result.nullScore).toBeCloseTo(spans.nullScore, 12);
+      } finally {
+        await told.stop();
+      }
+    }
+    const bad = await runCli(['serve', '--data-dir', dataDir, '--null-threshold', 'abc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--null-threshold <x>' argument 'abc' is invalid. must be a number/);
   });
 });

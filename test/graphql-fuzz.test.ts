@@ -66,7 +66,7 @@ function validQueries(t: Targets, rng: Rng): { query: string; variables?: Record
     { query: `{ edge(source: ${JSON.stringify(concept)}, target: ${JSON.stringify(other)}) { rank weight years sentences(first: 3) { key text mentions { start end concept { id } } } } }` },
     { query: `{ article(id: ${JSON.stringify(rng.pick(t.articleIds))}) { id title year sentenceCount sentences(first: 4) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { key position text concepts { id } } } } } }` },
     { query: `{ sentence(key: ${JSON.stringify(rng.pick(t.sentenceKeys))}) { key text position article { id } } }` },
-    { query: '{ model { path variant generated description } }' },
+    { query: '{ model { name variant meaningful generated noAnswer description } }' },
     {
       query: 'query A($q: String!) { ask(question: $q, limit: 3) { question concepts { id } answers { text score start end cached sentence { key } } } }',
       variables: { q: rng.pick(['What does the spike protein bind?', 'How long is the SARS-CoV genome?', 'Which animals are reservoirs of MERS-CoV?']) },
@@ -119,7 +119,7 @@ const GENERATORS: Record<string, { weight: number; make: Generator }> = {
     weight: 5,
     make(rng) {
       const count = rng.pick([31, 100, 1000, rng.logInt(31, 3000)]);
-      const field = rng.pick(['stats { articles }', '__typename', 'search(text: "SARS") { links { rank } }', 'ask(question: "What is SARS?") { answers { text } }', 'model { path }']);
+      const field = rng.pick(['stats { articles }', '__typename', 'search(text: "SARS") { links { rank } }', 'ask(question: "What is SARS?") { answers { text } }', 'model { name }']);
       return postQuery(`{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`);
     },
   },

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { basename } from 'node:path';
+import { DEFAULT_MODEL_ID, resolveDefaultModel } from '../hub/default-model.js';
 import { terminalProgress } from '../hub/download-progress.js';
-import { resolveModel } from '../hub/resolve-model.js';
+import { hubSettingsFromEnv } from '../hub/hub-settings.js';
+import { resolveModel, type ResolvedModel } from '../hub/resolve-model.js';
 import { ArticlePreparer } from '../ingest/article-preparer.js';
 import { IngestAborted, ingestDocuments } from '../ingest/ingest.js';
 import { formatBytes } from '../format-bytes.js';
 import { loadQaReader } from '../pipeline/load-reader.js';
+import type { QaReader } from '../pipeline/reader.js';
+import { NO_ANSWER_MODES, saysNoAnswer, type NoAnswerMode } from '../pipeline/no-answer.js';
 import { DEVICES, type Device } from '../pipeline/runtime/inference-runtime.js';
 import { OnnxRuntimeNode } from '../pipeline/runtime/onnxruntime-node.js';
 import { createApp } from '../server/app.js';
@@ -20,6 +25,13 @@ import { formatSummary, ingestPaths } from './ingest-command.js';
 /** Exit codes: 0 done, 1 some documents were rejected (the rest were ingested), 2 bad usage or a fatal error. */
 const EXIT_REJECTED = 1;
 const EXIT_FAILURE = 2;
+
+/** `--model default`: the real default model when the Hub or the cache has it, else the generated tiny one. */
+const DEFAULT_MODEL_VALUE = 'default';
+/** Where `npm run model:tiny` writes the generated fallback (KGQA_FALLBACK_MODEL overrides it). */
+const FALLBACK_MODEL_DIR = '.kgqa/models/tiny';
+// Without network `npm start` must still start at once; a reachable Hub answers a listing well within this.
+const DEFAULT_MODEL_HUB_TIMEOUT_MS = 3_000;
 
 interface StoreFlags {
   dataDir: string;
@@ -38,6 +50,8 @@ interface ServeFlags extends StoreFlags {
   threads: number;
   candidates: number;
   corsOrigin: string[];
+  unanswerable: NoAnswerMode;
+  nullThreshold: number;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -48,6 +62,12 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
   return port;
+}
+
+function parseThreshold(value: string): number {
+  const threshold = Number(value);
+  if (value.trim() === '' || !Number.isFinite(threshold)) throw new InvalidArgumentError('must be a number, e.g. 0 or 0.1');
+  return threshold;
 }
 
 function parseCount(value: string): number {
@@ -64,21 +84,47 @@ function storeOptions(command: Command): Command {
     )
     .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
     .addOption(
-      new Option('--model <dir|owner/name[@revision]>', 'QA model: a folder (config.json, tokenizer files, onnx/model*.onnx) or a Hugging Face Hub id').env(
+      new Option(
+        '--model <dir|owner/name[@revision]|default>',
+        `QA model: a folder (config.json, tokenizer files, onnx/model*.onnx), a Hugging Face Hub id, or "default" (${DEFAULT_MODEL_ID} from the Hub or its cache, else the generated model in ${FALLBACK_MODEL_DIR} with a warning)`,
+      ).env(
         'KGQA_MODEL',
       ),
     );
 }
 
+/** A --model value's folder and what to call it: a Hub id, or the folder's name (never a path users see). */
+interface ModelChoice {
+  dir: string;
+  name: string;
+}
+
 /** The folder of a --model value, downloading a Hub id into the Hugging Face cache when needed. */
-async function modelFolder(value: string, variant: 'fp32' | 'int8' = 'fp32'): Promise<string> {
-  const model = await resolveModel(value, { variant, progress: terminalProgress(`model ${value}`), notice: (line) => console.error(line) });
-  if (model.hub) {
-    const { commit, downloadedBytes, cacheOnly } = model.hub;
-    const source = downloadedBytes > 0 ? `downloaded ${formatBytes(downloadedBytes)}` : cacheOnly ? 'from the cache, offline' : 'cached';
-    console.error(`kgqa: model ${model.name} is commit ${commit.slice(0, 7)} (${source}): ${model.dir}`);
+async function chooseModel(value: string, variant: 'fp32' | 'int8' = 'fp32'): Promise<ModelChoice> {
+  const progress = terminalProgress(`model ${value === DEFAULT_MODEL_VALUE ? DEFAULT_MODEL_ID : value}`);
+  const notice = (line: string) => console.error(line);
+  if (value === DEFAULT_MODEL_VALUE) {
+    const fallbackDir = process.env.KGQA_FALLBACK_MODEL || FALLBACK_MODEL_DIR;
+    const settings = { ...hubSettingsFromEnv(), timeoutMs: DEFAULT_MODEL_HUB_TIMEOUT_MS };
+    const model = await resolveDefaultModel({ variant, settings, fallbackDir, progress, notice });
+    if (model.fallbackReason) {
+      console.error(`kgqa: WARNING: the default model is unavailable (${model.fallbackReason}); answering with the generated model in ${fallbackDir}, whose answers are NOT meaningful`);
+      return { dir: model.dir, name: basename(model.dir) };
+    }
+    describeHubModel(model);
+    return { dir: model.dir, name: model.name };
   }
-  return model.dir;
+  const model = await resolveModel(value, { variant, progress, notice });
+  describeHubModel(model);
+  return { dir: model.dir, name: model.hub ? model.name : basename(model.dir) };
+}
+
+/** Where a Hub model's files came from, for the operator. */
+function describeHubModel(model: Pick<ResolvedModel, 'name' | 'dir' | 'hub'>): void {
+  if (!model.hub) return;
+  const { commit, downloadedBytes, cacheOnly } = model.hub;
+  const source = downloadedBytes > 0 ? `downloaded ${formatBytes(downloadedBytes)}` : cacheOnly ? 'from the cache, offline' : 'cached';
+  console.error(`kgqa: model ${model.name} is commit ${commit.slice(0, 7)} (${source}): ${model.dir}`);
 }
 
 /** Lines about the store's files (an imported snapshot, a failed integrity check) go to the operator. */
@@ -111,6 +157,14 @@ async function stoppedLine(opened: OpenedStore, unsaved: ReadonlyMap<string, num
   return { line, failed: lost.length > 0 || closeProblem !== '' };
 }
 
+/** The start-up line: which model answers, and whether its answers mean anything. */
+function modelLine(reader: QaReader, runtime: string): string {
+  const { name, variant, generated, description } = reader.model;
+  const meaning = generated ? `${description}` : `${description}; answers are meaningful`;
+  const noAnswer = reader.noAnswer ? `; says "no answer" (null threshold ${reader.noAnswer.nullThreshold})` : '';
+  return `kgqa QA model: ${name} (${variant}, ${runtime}) — ${meaning}${noAnswer}`;
+}
+
 const program = new Command('kgqa')
   .description('Question answering over a concept graph built from documents')
   .exitOverride()
@@ -122,7 +176,7 @@ storeOptions(
     .description('read documents (CORD-19 .json, .jsonl, .txt, .md; folders are walked) into the graph')
     .argument('<paths...>', 'files or folders'),
 ).action(async (paths: string[], flags: StoreFlags) => {
-  const modelDir = flags.model ? await modelFolder(flags.model) : undefined;
+  const modelDir = flags.model ? (await chooseModel(flags.model)).dir : undefined;
   const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir });
   const opened = await openStoreFor(flags);
   const stopping = new AbortController();
@@ -177,7 +231,20 @@ storeOptions(
     .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
     .addOption(new Option('--device <device>', 'where onnxruntime runs the model: cpu, or cuda where the installed onnxruntime-node has CUDA').choices(DEVICES).env('KGQA_DEVICE').default('cpu'))
     .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
-    .addOption(new Option('--candidates <n>', 'sentences the model reads per question').default(20).argParser(parseCount))
+    .addOption(new Option('--candidates <n>', 'passages the model reads per question').default(20).argParser(parseCount))
+    .addOption(
+      // Not --no-answer: Commander reads any --no-* option as the negation of a boolean.
+      new Option('--unanswerable <mode>', 'whether the model says a passage holds no answer (SQuAD 2.0 models): auto (when its name says squad2 / squad_v2), on, off')
+        .choices(NO_ANSWER_MODES)
+        .env('KGQA_UNANSWERABLE')
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--null-threshold <x>', "a passage has no answer when its null score exceeds its best span's by more than this (0: as Hugging Face decides)")
+        .env('KGQA_NULL_THRESHOLD')
+        .default(0)
+        .argParser(parseThreshold),
+    )
     .addOption(
       new Option('--cors-origin <origin>', 'allow browsers from this origin (repeatable; * for any)')
         .env('KGQA_CORS_ORIGINS')
@@ -188,7 +255,17 @@ storeOptions(
   limitHeapGrowth();
   // The runtime first: a device this build cannot use fails before any download.
   const runtime = flags.model ? new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads }) : undefined;
-  const reader = flags.model && runtime ? await loadQaReader(await modelFolder(flags.model, flags.variant), { variant: flags.variant, runtime }) : undefined;
+  const choice = flags.model ? await chooseModel(flags.model, flags.variant) : undefined;
+  const reader =
+    choice && runtime
+      ? await loadQaReader(choice.dir, {
+          variant: flags.variant,
+          runtime,
+          name: choice.name,
+          noAnswer: saysNoAnswer(flags.unanswerable, choice.name),
+          nullThreshold: flags.nullThreshold,
+        })
+      : undefined;
   const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir: reader?.model.path });
   // On Redis the answer cache is shared by every server of the corpus.
   const opened = await openStoreFor(flags);
@@ -217,8 +294,8 @@ storeOptions(
     }
   }
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
-  if (reader) console.error(`kgqa QA model: ${reader.model.path} (${reader.model.variant}, ${runtime!.description}) — ${reader.model.description}`);
-  else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR)');
+  if (reader) console.error(modelLine(reader, runtime!.description));
+  else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR, a Hub id, or default)');
   const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   server = await app.listen({

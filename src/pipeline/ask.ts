@@ -2,7 +2,9 @@ import { sentenceSpans, type ConceptRecord, type EdgeKey, type PassageRecord } f
 import type { GraphReads } from '../graph/graph-reads.js';
 import type { AnswerService } from './answer-service.js';
 import { normalizeQuestion } from './question.js';
+import type { NoAnswerPolicy } from './reader.js';
 import type { RetrievalMemo } from './retrieval-memo.js';
+import { answersPassage } from './select.js';
 import { retrieveCandidates, type Retrieval } from './retrieve.js';
 
 /** Answers (question, passage) pairs: an AnswerService, or a request's batch in front of one. */
@@ -16,6 +18,8 @@ export interface AskOptions {
   years: readonly number[] | null;
   /** Retrievals memoized per corpus version (the app's); without it every ask walks the graph. */
   retrievals?: RetrievalMemo<Retrieval>;
+  /** The reader's (QaReader.noAnswer): a passage whose null score wins gives no answer. Null: every best span answers. */
+  noAnswer?: NoAnswerPolicy | null;
 }
 
 export interface AskAnswer {
@@ -26,6 +30,8 @@ export interface AskAnswer {
   start: number;
   end: number;
   score: number;
+  /** The passage's no-answer score (CLS start × end probabilities, lowest over its windows). */
+  nullScore: number;
   cached: boolean;
 }
 
@@ -36,6 +42,10 @@ export interface AskResult {
   /** The passages read, in retrieval order. */
   candidates: PassageRecord[];
   answers: AskAnswer[];
+  /** True when the model can say "no answer" and said it of every passage read. */
+  noAnswer: boolean;
+  /** The lowest null score of the passages read; null when none was read. */
+  nullScore: number | null;
   tookMs: number;
 }
 
@@ -49,9 +59,11 @@ export async function ask(graph: GraphReads, answers: Answerer, question: string
   const resolved = await answers.answer(
     retrieval.candidates.map(({ passage }) => ({ question: normalized, passage })),
   );
+  const read = resolved.flatMap(({ span }) => (span ? [span] : []));
+  const policy = options.noAnswer ?? null;
   const found: AskAnswer[] = retrieval.candidates.flatMap(({ passage, edge, sentenceEdges }, i) => {
     const { span, cached } = resolved[i];
-    if (!span) return [];
+    if (!span || (policy && !answersPassage(span, policy.nullThreshold))) return [];
     // The edge that led to the sentence the answer starts in, when the graph led there; else the passage's.
     const first = sentenceSpans(passage, span.start, span.end)[0]?.sentence;
     const own = first ? sentenceEdges[passage.sentences.indexOf(first)] : null;
@@ -63,6 +75,8 @@ export async function ask(graph: GraphReads, answers: Answerer, question: string
     concepts: retrieval.concepts,
     candidates: retrieval.candidates.map((c) => c.passage),
     answers: found.slice(0, options.limit),
+    noAnswer: policy !== null && read.length > 0 && found.length === 0,
+    nullScore: read.length > 0 ? Math.min(...read.map((span) => span.nullScore)) : null,
     tookMs: performance.now() - started,
   };
 }

@@ -14,7 +14,7 @@ export interface AssembleOptions {
   /** Where the special tokens go around the question and the sentence, from the tokenizer. */
   layout: PairLayout;
   maxSequenceLength: number;
-  /** Long questions are cut so that the sentence, where the answer lies, keeps its room. */
+  /** Long questions are cut so that the passage, where the answer lies, keeps its room. */
   maxQuestionTokens: number;
 }
 
@@ -29,6 +29,31 @@ export function rowLength(questionLength: number, contextLength: number, options
   const specials = layoutLength(options.layout);
   const kept = Math.min(questionLength, options.maxQuestionTokens);
   return kept + Math.min(contextLength, Math.max(0, options.maxSequenceLength - kept - specials)) + specials;
+}
+
+/** [from, to) of the context tokens one model input reads. */
+export type ContextWindow = readonly [from: number, to: number];
+
+/** Hugging Face's default doc_stride: consecutive windows of a long context share this many tokens. */
+export const DEFAULT_DOC_STRIDE = 128;
+
+/**
+ * The windows a context is read in, as Hugging Face's question-answering pipeline splits one (the tokenizer's
+ * return_overflowing_tokens with `stride`): all of it when it fits beside the question, else windows of the room
+ * left that start `room - stride` tokens apart, the last ending at the context's end. The stride is at most half
+ * the room, so windows always advance.
+ */
+export function contextWindows(questionLength: number, contextLength: number, options: AssembleOptions, docStride: number): ContextWindow[] {
+  const kept = Math.min(questionLength, options.maxQuestionTokens);
+  const room = Math.max(1, options.maxSequenceLength - kept - layoutLength(options.layout));
+  if (contextLength <= room) return [[0, contextLength]];
+  const step = room - Math.min(docStride, Math.floor(room / 2));
+  const windows: ContextWindow[] = [];
+  for (let from = 0; ; from += step) {
+    const to = Math.min(from + room, contextLength);
+    windows.push([from, to]);
+    if (to === contextLength) return windows;
+  }
 }
 
 /**

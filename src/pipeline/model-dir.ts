@@ -11,6 +11,8 @@ export const ONNX_FILES: Record<ModelVariant, string> = {
 
 export interface ModelDir {
   path: string;
+  /** What answers, for people: a Hub id, or the folder's name (a server's paths are not for its users). */
+  name: string;
   onnxPath: string;
   variant: ModelVariant;
   modelType: string;
@@ -28,8 +30,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Checks a Hugging Face style model folder before anything heavy is loaded, naming exactly what is wrong. */
-export async function openModelDir(dir: string, variant: ModelVariant = 'fp32'): Promise<ModelDir> {
+/** Checks a Hugging Face style model folder before anything heavy is loaded, naming exactly what is wrong. `name`: default the folder's name. */
+export async function openModelDir(dir: string, variant: ModelVariant = 'fp32', name?: string): Promise<ModelDir> {
   const path = resolve(dir);
   if (!(await exists(path))) throw new ModelLoadError(`model ${path}: no such folder`);
   const configPath = join(path, 'config.json');
@@ -53,5 +55,5 @@ export async function openModelDir(dir: string, variant: ModelVariant = 'fp32'):
   const description = generated
     ? `generated ${String(config.kgqa_preset ?? modelType)} model with random weights (seed ${String(config.kgqa_seed)}): its answers are NOT meaningful`
     : `${modelType} model`;
-  return { path, onnxPath, variant, modelType, generated, description };
+  return { path, name: name ?? basename(path), onnxPath, variant, modelType, generated, description };
 }

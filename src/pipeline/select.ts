@@ -4,6 +4,7 @@
  * (and every special token) masked out, [CLS] kept in the softmax but never chosen, and a span's score
  * the product of its start and end probabilities. Unlike transformers.js we bound the answer length,
  * and find the best span in O(n · maxAnswerTokens) instead of sorting all n² pairs.
+ * A span beats no-answer when its score is at least the null score plus a threshold (answersPassage).
  */
 
 export interface SpanScores {
@@ -12,6 +13,11 @@ export interface SpanScores {
   /** Token index of the last answer token (inclusive). */
   endToken: number;
   score: number;
+  /**
+   * The no-answer score: [CLS]'s start probability times its end probability, as Hugging Face's pipeline scores
+   * the null answer of a SQuAD 2.0 model (handle_impossible_answer).
+   */
+  nullScore: number;
 }
 
 export interface RowLayout {
@@ -67,9 +73,17 @@ export function bestSpan(
       const score = start[i] * end[j];
       // Ties go to the earlier start, then the shorter span, as a stable sort of transformers.js's list does.
       if (!best || score > best.score || (score === best.score && (i < best.startToken || (i === best.startToken && j < best.endToken)))) {
-        best = { startToken: i, endToken: j, score };
+        best = { startToken: i, endToken: j, score, nullScore: start[0] * end[0] };
       }
     }
   }
   return best;
+}
+
+/**
+ * Whether a passage's best span beats its null answer. With threshold 0 this is Hugging Face's
+ * handle_impossible_answer: the null answer (min null score over the windows) wins only with a higher score.
+ */
+export function answersPassage(span: Pick<SpanScores, 'score' | 'nullScore'>, nullThreshold: number): boolean {
+  return span.nullScore - span.score <= nullThreshold;
 }

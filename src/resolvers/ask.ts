@@ -24,6 +24,7 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
     limit: answersWanted,
     years: years ?? null,
     retrievals: services.retrievals,
+    noAnswer: services.qa.answers.reader.noAnswer,
   });
 };
 

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ConceptRecord, EdgeRecord, SentenceRecord, ArticleRecord, MentionRecord, PassageRecord } from '../domain.js';
 import type { SearchResultParent, ConnectionParent, ConnectionEdgeParent, AskResultParent, AnswerParent } from './parents.js';
 import type { IngestSummary } from '../ingest/ingest.js';
-import type { ModelDir } from '../pipeline/model-dir.js';
+import type { QaReader } from '../pipeline/reader.js';
 import type { RequestContext } from './request-context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -32,9 +32,17 @@ export type Answer = {
   /** The edge among the question's concepts that led retrieval to the passage; null when its words alone did. */
   edge?: Maybe<Edge>;
   end: Scalars['Int']['output'];
+  /**
+   * The passage's no-answer score: the first token's ([CLS]) start probability times its end probability, lowest
+   * over the passage's windows, as Hugging Face scores the null answer of a SQuAD 2.0 model.
+   */
+  nullScore: Scalars['Float']['output'];
   /** The passage the answer was read in. */
   passage: Passage;
-  /** Start probability times end probability, as transformers.js scores a span. */
+  /**
+   * Start probability times end probability, as transformers.js scores a span. A passage longer than the model
+   * reads at once is read in overlapping windows (Hugging Face's doc_stride) and scored in the window of its span.
+   */
   score: Scalars['Float']['output'];
   /** The sentence the answer starts in. */
   sentence: Sentence;
@@ -72,12 +80,23 @@ export type ArticleSentencesArgs = {
 
 export type AskResult = {
   __typename?: 'AskResult';
-  /** Best span per candidate passage, highest score first, at most `limit`. */
+  /**
+   * Best span per candidate passage, highest score first, at most `limit`. With a model that can say "no answer"
+   * (ModelInfo.noAnswer), a passage whose null score beats its best span (by more than the server's
+   * --null-threshold) gives none.
+   */
   answers: Array<Answer>;
   /** Every passage the reader considered, in retrieval order: the provenance of the answers. */
   candidates: Array<Passage>;
   /** Concepts matched in the question. */
   concepts: Array<Concept>;
+  /**
+   * True when the model can say "no answer" (ModelInfo.noAnswer) and found no answer in any candidate passage it
+   * read; `answers` is then empty.
+   */
+  noAnswer: Scalars['Boolean']['output'];
+  /** The lowest no-answer score among the passages read (see Answer.nullScore); null when no passage was read. */
+  nullScore?: Maybe<Scalars['Float']['output']>;
   question: Scalars['String']['output'];
   tookMs: Scalars['Float']['output'];
 };
@@ -166,9 +185,21 @@ export type Mention = {
 export type ModelInfo = {
   __typename?: 'ModelInfo';
   description: Scalars['String']['output'];
-  /** True for models generated with random weights: their answers are not meaningful. */
+  /** True for models generated with random weights: the opposite of `meaningful`. */
   generated: Scalars['Boolean']['output'];
-  path: Scalars['String']['output'];
+  /**
+   * False for a model generated with random weights (config.json says "kgqa_generated": true): its answers are
+   * arbitrary stretches of text, not what the documents say.
+   */
+  meaningful: Scalars['Boolean']['output'];
+  /** What answers: the Hub id (owner/name[@revision]) or the name of the model's folder; never a path on the server. */
+  name: Scalars['String']['output'];
+  /**
+   * Whether the model can say a passage holds no answer (trained on SQuAD 2.0; the server's --no-answer), and so
+   * whether `ask` reports noAnswer.
+   */
+  noAnswer: Scalars['Boolean']['output'];
+  /** fp32 or int8 weights. */
   variant: Scalars['String']['output'];
 };
 
@@ -425,7 +456,7 @@ export type ResolversTypes = {
   IngestResult: ResolverTypeWrapper<IngestSummary>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mention: ResolverTypeWrapper<MentionRecord>;
-  ModelInfo: ResolverTypeWrapper<ModelDir>;
+  ModelInfo: ResolverTypeWrapper<QaReader>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Passage: ResolverTypeWrapper<PassageRecord>;
@@ -457,7 +488,7 @@ export type ResolversParentTypes = {
   IngestResult: IngestSummary;
   Int: Scalars['Int']['output'];
   Mention: MentionRecord;
-  ModelInfo: ModelDir;
+  ModelInfo: QaReader;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Passage: PassageRecord;
@@ -481,6 +512,7 @@ export type AnswerResolvers<ContextType = RequestContext, ParentType extends Res
   cached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   edge?: Resolver<Maybe<ResolversTypes['Edge']>, ParentType, ContextType>;
   end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nullScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   passage?: Resolver<ResolversTypes['Passage'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   sentence?: Resolver<ResolversTypes['Sentence'], ParentType, ContextType>;
@@ -507,6 +539,8 @@ export type AskResultResolvers<ContextType = RequestContext, ParentType extends 
   answers?: Resolver<Array<ResolversTypes['Answer']>, ParentType, ContextType>;
   candidates?: Resolver<Array<ResolversTypes['Passage']>, ParentType, ContextType>;
   concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  noAnswer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nullScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tookMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
@@ -554,7 +588,9 @@ export type MentionResolvers<ContextType = RequestContext, ParentType extends Re
 export type ModelInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelInfo'] = ResolversParentTypes['ModelInfo']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   generated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  meaningful?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  noAnswer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

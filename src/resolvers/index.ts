@@ -13,6 +13,7 @@ import {
   SentenceConnectionEdge,
 } from './graph-types.js';
 import { Answer, ask } from './ask.js';
+import { ModelInfo } from './model-info.js';
 import { IngestResult, Mutation } from './mutation.js';
 import { Query } from './query.js';
 
@@ -32,4 +33,5 @@ export const resolvers: Resolvers = {
   SentenceConnection,
   SentenceConnectionEdge,
   IngestResult,
+  ModelInfo,
 };

@@ -21,5 +21,5 @@ export const Query: QueryResolvers = {
   sentence: (_, { key }, { graph }) => graph.sentence.load(key),
   article: (_, { id }, { graph }) => graph.article.load(id),
   stats: (_, __, { graph }) => graph.stats(),
-  model: (_, __, { services }) => services.qa?.answers.reader.model ?? null,
+  model: (_, __, { services }) => services.qa?.answers.reader ?? null,
 };

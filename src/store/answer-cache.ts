@@ -3,6 +3,8 @@ export interface CachedSpan {
   start: number;
   end: number;
   score: number;
+  /** The passage's no-answer score (see ReadSpan): whether the span answers is decided per request, by the threshold. */
+  nullScore: number;
 }
 
 /**

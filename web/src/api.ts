@@ -64,6 +64,8 @@ export interface AskResult {
   concepts: Concept[];
   candidates: { key: string }[];
   answers: Answer[];
+  /** The model can say "no answer" and said it of every passage read. */
+  noAnswer: boolean;
   tookMs: number;
 }
 
@@ -74,7 +76,11 @@ export interface SearchResult {
 }
 
 export interface ModelInfo {
+  /** A Hub id or the model folder's name. */
+  name: string;
   variant: string;
+  meaningful: boolean;
+  noAnswer: boolean;
   generated: boolean;
   description: string;
 }
@@ -143,14 +149,14 @@ const EDGE = `source { ${CONCEPT} } target { ${CONCEPT} } rank weight years`;
 const SENTENCE = 'key text position article { id title year } concepts { id } mentions { concept { id } start end }';
 
 export async function fetchOverview(): Promise<{ stats: Stats; model: ModelInfo | null }> {
-  return request('{ stats { articles sentences concepts edges } model { variant generated description } }');
+  return request('{ stats { articles sentences concepts edges } model { name variant meaningful noAnswer generated description } }');
 }
 
 export async function ask(question: string, years: number[] | null, limit = 5): Promise<AskResult> {
   const data = await request<{ ask: AskResult }>(
     `query Ask($question: String!, $years: [Int!], $limit: Int) {
       ask(question: $question, years: $years, limit: $limit) {
-        question tookMs
+        question tookMs noAnswer
         concepts { ${CONCEPT} }
         candidates { key }
         answers {

@@ -2,7 +2,7 @@ import './styles.css';
 import * as api from './api.js';
 import { ApiError, type Answer, type AskResult, type Edge } from './api.js';
 import { answerItem, summary } from './answers.js';
-import { byId, clear, formatCount, h } from './dom.js';
+import { byId, clear, formatCount, h, plural } from './dom.js';
 import { ConceptGraph, linkId, type GraphAnswer } from './graph.js';
 import { SidePanel } from './panel.js';
 
@@ -101,21 +101,34 @@ async function loadOverview(): Promise<void> {
       modelBanner.className = 'banner banner-info';
       modelBanner.append(h('p', {}, h('strong', {}, 'No QA model: '), 'this server cannot answer questions. You can still search concepts and explore the graph.'));
       modelBanner.hidden = false;
-    } else if (model.generated) {
+    } else if (!model.meaningful) {
       modelBanner.className = 'banner banner-warning';
       modelBanner.append(
         h('p', {}, h('strong', {}, '⚠ Test model with random weights — the answers are NOT meaningful.')),
         h(
           'p',
           {},
-          'This server runs a generated model (',
+          'This server answers with ',
+          h('code', { 'data-testid': 'model-name' }, model.name),
+          ', a generated model (',
           h('code', {}, model.description),
-          '). The page works, but the highlighted answers are arbitrary pieces of text, not what the documents say. Start kgqa with a trained QA model (--model DIR) for real answers.',
+          '). The page works, but the highlighted answers are arbitrary pieces of text, not what the documents say. Start kgqa with a trained QA model (--model default, a Hub id or a folder) for real answers.',
         ),
       );
       modelBanner.hidden = false;
     } else {
-      modelBanner.hidden = true;
+      modelBanner.className = 'banner banner-info';
+      modelBanner.append(
+        h(
+          'p',
+          {},
+          'Answers by ',
+          h('code', { 'data-testid': 'model-name' }, model.name),
+          ` (${model.variant}), a trained QA model`,
+          model.noAnswer ? ' that says when a passage holds no answer.' : '.',
+        ),
+      );
+      modelBanner.hidden = false;
     }
   } catch (error) {
     describe(error);
@@ -238,7 +251,9 @@ function showAnswers(result: AskResult, hiddenByYear: number): void {
         h('strong', {}, 'No answer found. '),
         result.candidates.length === 0
           ? 'No passage of the articles matches the words of your question. Try the terms the articles use, or look for a concept with “Search concepts” above the graph.'
-          : state.years
+          : result.noAnswer
+            ? `No answer found in the ${plural(result.candidates.length, 'passage')} read: the model says none of them answers the question. Try other words.`
+            : state.years
             ? 'No passage gave an answer in the selected years. Try all years or other words.'
             : 'No passage gave an answer. Try other words.',
       ),
