@@ -3,7 +3,8 @@
  * tokenizer and pair layout, token_type_ids only where the model takes them) read by QaReader must give every
  * (question, sentence) pair the span and score transformers.js's question-answering pipeline gives the same two
  * texts: the tokens our character offsets cover decode to its answer, and the score is within 1e-4. Each
- * question's sentences are read as one padded batch, the most padding there can be.
+ * question's sentences are read as one padded batch, the most padding there can be. The null score is held to
+ * Hugging Face's (handle_impossible_answer) computed on transformers.js's tokens and logits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresetName } from '../src/model-generator/presets.js';
@@ -30,6 +31,7 @@ interface Pair {
   tokens: TokenizedText;
   ours: ReadSpan | null;
   theirs: TransformersQaAnswer;
+  theirNullScore: number;
 }
 
 /** Each question of the set (normalized, as the reader reads it) with its answering sentence and a few others. */
@@ -57,7 +59,14 @@ describe.each(FAMILIES)('reader parity with transformers.js: %s', (preset) => {
       const tokens = sentences.map((s) => reader.tokenizer.tokenize(s));
       const spans = await reader.read(tokens.map((sentence) => ({ question: questionTokens, sentence })));
       for (const [i, sentence] of sentences.entries()) {
-        pairs.push({ question, sentence, tokens: tokens[i], ours: spans[i], theirs: await reference.answer(question, sentence) });
+        pairs.push({
+          question,
+          sentence,
+          tokens: tokens[i],
+          ours: spans[i],
+          theirs: await reference.answer(question, sentence),
+          theirNullScore: await reference.nullScore(question, sentence),
+        });
       }
     }
   });
@@ -69,6 +78,13 @@ describe.each(FAMILIES)('reader parity with transformers.js: %s', (preset) => {
     expect(pairs.length).toBeGreaterThanOrEqual(150);
     const wrong = pairs.filter((p) => !p.ours || Math.abs(p.ours.score - p.theirs.score) > 1e-4);
     expect(wrong.map((p) => ({ question: p.question, sentence: p.sentence, ours: p.ours?.score, theirs: p.theirs.score }))).toEqual([]);
+  });
+
+  it('gives every pair the null (no-answer) score Hugging Face scores on transformers.js logits, within 1e-4', () => {
+    const wrong = pairs.filter((p) => !p.ours || Math.abs(p.ours.nullScore - p.theirNullScore) > 1e-4);
+    expect(wrong.map((p) => ({ question: p.question, sentence: p.sentence, ours: p.ours?.nullScore, theirs: p.theirNullScore }))).toEqual([]);
+    // Random weights give [CLS] no special place: its scores vary from pair to pair.
+    expect(new Set(pairs.map((p) => p.theirNullScore.toPrecision(4))).size).toBeGreaterThan(pairs.length / 2);
   });
 
   it('picks the same span: the tokens its offsets cover decode to transformers.js answer, and so does its text', () => {

@@ -10,9 +10,23 @@ export interface TransformersQaAnswer {
   score: number;
 }
 
+/** Softmax of plain numbers, as transformers.js's pipeline normalizes logits. */
+function softmax(values: readonly number[]): number[] {
+  const max = Math.max(...values);
+  const exps = values.map((v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
 export interface TransformersQa {
   /** One (question, context) pair per call, as a caller without batching would run it. */
   answer(question: string, context: string): Promise<TransformersQaAnswer>;
+  /**
+   * The null (no-answer) score Hugging Face's pipeline gives the pair with handle_impossible_answer, computed on
+   * transformers.js's own tokens and logits with its pipeline's masking (its pipeline has no such option):
+   * [CLS]'s start probability times its end probability.
+   */
+  nullScore(question: string, context: string): Promise<number>;
   /** transformers.js's decoding of token ids (word pieces joined, special tokens skipped). */
   decode(ids: readonly number[]): string;
   dispose(): Promise<void>;
@@ -35,6 +49,17 @@ export async function loadTransformersQa(modelDir: string, options: { variant?: 
       const result = await qa(question, context);
       const single = Array.isArray(result) ? result[0] : result;
       return { answer: single.answer, score: single.score };
+    },
+    async nullScore(question, context) {
+      const inputs = qa.tokenizer(question, { text_pair: context, padding: true, truncation: true });
+      const { start_logits, end_logits } = await qa.model(inputs);
+      const ids: bigint[] = inputs.input_ids.tolist()[0];
+      const { all_special_ids, sep_token_id } = qa.tokenizer as unknown as { all_special_ids: number[]; sep_token_id: number };
+      const sepIndex = ids.findIndex((id) => Number(id) === sep_token_id);
+      const masked = (logits: number[]) => logits.map((v, i) => (i >= 1 && (i <= sepIndex || all_special_ids.includes(Number(ids[i]))) ? -Infinity : v));
+      const start = softmax(masked(start_logits[0].tolist() as number[]));
+      const end = softmax(masked(end_logits[0].tolist() as number[]));
+      return start[0] * end[0];
     },
     decode: (ids) => qa.tokenizer.decode([...ids], { skip_special_tokens: true }),
     dispose: () => qa.dispose(),
