@@ -27,6 +27,8 @@ export interface TransformersQa {
    * [CLS]'s start probability times its end probability.
    */
   nullScore(question: string, context: string): Promise<number>;
+  /** The best span's score when answers are at most `maxAnswerTokens` long (the pipeline bounds none), on the same probabilities. */
+  boundedScore(question: string, context: string, maxAnswerTokens: number): Promise<number>;
   /** transformers.js's decoding of token ids (word pieces joined, special tokens skipped). */
   decode(ids: readonly number[]): string;
   dispose(): Promise<void>;
@@ -44,6 +46,16 @@ export async function loadTransformersQa(modelDir: string, options: { variant?: 
     // 0 lets onnxruntime choose, as QaReader's intraOpThreads 0 does.
     session_options: { intraOpNumThreads: options.threads ?? 0 },
   });
+  /** Start and end probabilities over transformers.js's tokens and logits, masked as its pipeline masks them. */
+  const probabilities = async (question: string, context: string) => {
+    const inputs = qa.tokenizer(question, { text_pair: context, padding: true, truncation: true });
+    const { start_logits, end_logits } = await qa.model(inputs);
+    const ids: bigint[] = inputs.input_ids.tolist()[0];
+    const { all_special_ids, sep_token_id } = qa.tokenizer as unknown as { all_special_ids: number[]; sep_token_id: number };
+    const sepIndex = ids.findIndex((id) => Number(id) === sep_token_id);
+    const masked = (logits: number[]) => logits.map((v, i) => (i >= 1 && (i <= sepIndex || all_special_ids.includes(Number(ids[i]))) ? -Infinity : v));
+    return { start: softmax(masked(start_logits[0].tolist() as number[])), end: softmax(masked(end_logits[0].tolist() as number[])) };
+  };
   return {
     async answer(question, context) {
       const result = await qa(question, context);
@@ -51,15 +63,16 @@ export async function loadTransformersQa(modelDir: string, options: { variant?: 
       return { answer: single.answer, score: single.score };
     },
     async nullScore(question, context) {
-      const inputs = qa.tokenizer(question, { text_pair: context, padding: true, truncation: true });
-      const { start_logits, end_logits } = await qa.model(inputs);
-      const ids: bigint[] = inputs.input_ids.tolist()[0];
-      const { all_special_ids, sep_token_id } = qa.tokenizer as unknown as { all_special_ids: number[]; sep_token_id: number };
-      const sepIndex = ids.findIndex((id) => Number(id) === sep_token_id);
-      const masked = (logits: number[]) => logits.map((v, i) => (i >= 1 && (i <= sepIndex || all_special_ids.includes(Number(ids[i]))) ? -Infinity : v));
-      const start = softmax(masked(start_logits[0].tolist() as number[]));
-      const end = softmax(masked(end_logits[0].tolist() as number[]));
+      const { start, end } = await probabilities(question, context);
       return start[0] * end[0];
+    },
+    async boundedScore(question, context, maxAnswerTokens) {
+      const { start, end } = await probabilities(question, context);
+      let best = 0;
+      for (let i = 1; i < start.length; i++) {
+        for (let j = i; j < Math.min(end.length, i + maxAnswerTokens); j++) best = Math.max(best, start[i] * end[j]);
+      }
+      return best;
     },
     decode: (ids) => qa.tokenizer.decode([...ids], { skip_special_tokens: true }),
     dispose: () => qa.dispose(),
