@@ -97,6 +97,8 @@ async function clickLink(page: Page, selector: string, only?: string[]): Promise
 describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny generated model)', () => {
   let server: ServerProcess;
   let modelless: ServerProcess | undefined;
+  let saysNoAnswer: ServerProcess | undefined;
+  let model: string;
   let dataDir: string;
   let origin: string;
   let browser: Browser;
@@ -105,7 +107,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(repoRoot, 'web', 'build.mjs')], { stdio: 'pipe' });
-    const model = generateTinyModel();
+    model = generateTinyModel();
     dataDir = temporaryDir();
     const ingest = await runCli(['ingest', cord19Dir, '--data-dir', dataDir, '--model', model]);
     expect(ingest.code).toBe(0);
@@ -121,6 +123,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     await browser?.close();
     await server?.stop();
     await modelless?.stop();
+    await saysNoAnswer?.stop();
   });
 
   it('serves the page at / from the server alone, says the model is random, and keeps GraphiQL at /graphql', async () => {
@@ -135,6 +138,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     const banner = page.locator('#model-banner');
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.textContent()).toMatch(/random weights — the answers are NOT meaningful/);
+    expect(await page.textContent('[data-testid=model-name]')).toBe('bert-tiny');
     expect(await page.getByRole('textbox', { name: 'Your question' }).isVisible()).toBe(true);
     expect(await page.getByRole('searchbox', { name: 'Search concepts' }).isVisible()).toBe(true);
     expect(await page.getByLabel('From year').isVisible()).toBe(true);
@@ -333,6 +337,19 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     await expect.poll(() => page.textContent('#answers-status')).toMatch(/runs without a QA model/);
     await expect.poll(() => page.evaluate(() => (window as any).kgqa.cy.nodes('.question').length)).toBeGreaterThan(0);
     await screenshot(page, 'web-page-9-no-model');
+  });
+
+  it('says "no answer found" in the passages read when the model says none of them answers', async () => {
+    await modelless!.stop();
+    // A threshold of -1: every passage's null score wins.
+    saysNoAnswer = await startServer(['--data-dir', dataDir, '--port', new URL(origin).port, '--model', model, '--unanswerable', 'on', '--null-threshold', '-1']);
+    await page.reload();
+    await expect.poll(() => page.textContent('[data-testid=model-name]')).toBe('bert-tiny');
+    await page.getByRole('textbox', { name: 'Your question' }).fill(QUESTION);
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect.poll(() => page.textContent('#answers-status')).toMatch(/No answer found in the \d+ passages read: the model says none of them answers the question/);
+    expect(await page.locator('[data-testid=answer]').count()).toBe(0);
+    await screenshot(page, 'web-page-10-model-says-no-answer');
   });
 });
 
