@@ -335,6 +335,72 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect(changed).toEqual([true, false, true, true, true]);
   });
 
+  it('deletes articles as if they had never been written, on every read', async () => {
+    const a1 = sameLexicon(article('a1', 2001, [['x', 'y'], ['y', 'z'], ['x', '', 'z']], tokensOf(['a1#0'])));
+    const a2 = sameLexicon(article('a2', 2001, [['x', 'y', 'w'], ['w', 'z']], tokensOf(['a2#1'])));
+    const a3 = sameLexicon(article('a3', 2005, [['y', 'v'], ['v']]));
+    const text = textArticle('t1', ['Fever and cough in a2', 'nothing else']);
+    const store = await open();
+    for (const prepared of [a1, a2, a3, text]) await store.writeArticle(prepared);
+    const reference = await open();
+    await reference.writeArticle(a1);
+    const lexiconBefore = await store.lexiconVersion();
+    const corpusBefore = await store.corpusVersion();
+    expect((await store.deleteArticles(['a2', 'nope', 't1', 'a3', 'a2'])).sort()).toEqual(['a2', 'a3', 't1']);
+    const everything = [a1, a2, a3, text];
+    expect(await everyRead(store, everything)).toEqual(await everyRead(reference, everything));
+    // w and v went: the question matcher must see it.
+    expect(await store.lexiconVersion()).not.toBe(lexiconBefore);
+    expect(await store.corpusVersion()).not.toBe(corpusBefore);
+    // Nothing left to delete: nothing changes.
+    const corpusAfter = await store.corpusVersion();
+    expect(await store.deleteArticles(['a2', 'nope'])).toEqual([]);
+    expect(await store.corpusVersion()).toBe(corpusAfter);
+    // The deleted articles come back as they were.
+    for (const prepared of [a2, a3, text]) expect(await store.writeArticle(prepared)).toBe('created');
+    for (const prepared of [a2, a3, text]) await reference.writeArticle(prepared);
+    expect(await everyRead(store, everything)).toEqual(await everyRead(reference, everything));
+  });
+
+  it('keeps the lexicon version when a deleted article leaves every concept mentioned', async () => {
+    const store = await open();
+    await store.writeArticle(sameLexicon(article('a1', 2001, [['x', 'y']])));
+    await store.writeArticle(sameLexicon(article('a2', 2002, [['y', 'x']])));
+    const lexicon = await store.lexiconVersion();
+    expect(await store.deleteArticles(['a2'])).toEqual(['a2']);
+    expect(await store.lexiconVersion()).toBe(lexicon);
+  });
+
+  it('deletes ingested documents as if they had never been ingested', async () => {
+    const store = await open();
+    const reference = await SqliteStore.open();
+    const preparer = await ArticlePreparer.start({ vocabularies: [join(repoRoot, 'seed', 'vocabulary.tsv')] });
+    const documents = await readInputs([join(repoRoot, 'seed', 'corpus')]);
+    const ids = documents.flatMap((d) => ('document' in d ? [d.document.id] : []));
+    const deleted = ids.filter((_, i) => i % 3 === 1);
+    expect(deleted.length).toBeGreaterThan(1);
+    await ingestDocuments(store, documents, { preparer });
+    await ingestDocuments(reference, documents.filter((d) => !('document' in d && deleted.includes(d.document.id))), { preparer });
+    expect((await store.deleteArticles(deleted)).sort()).toEqual([...deleted].sort());
+    expect(await graphView(store)).toEqual(await graphView(reference));
+    expect(await store.getArticles(deleted)).toEqual(deleted.map(() => null));
+  });
+
+  it('drops the whole corpus, and the versions move on', async () => {
+    const store = await open();
+    await store.writeArticle(article('a1', 2001, [['x', 'y'], ['y', 'z']]));
+    await store.writeArticle(textArticle('t1', ['Fever and cough']));
+    const versions = [await store.corpusVersion(), await store.lexiconVersion()];
+    await store.drop();
+    const empty = await open();
+    const written = [article('a1', 2001, [['x', 'y'], ['y', 'z']]), textArticle('t1', ['Fever and cough'])];
+    expect(await everyRead(store, written)).toEqual(await everyRead(empty, written));
+    expect(await store.corpusVersion()).not.toBe(versions[0]);
+    expect(await store.lexiconVersion()).not.toBe(versions[1]);
+    expect(await store.writeArticle(written[0])).toBe('created');
+    expect(await store.stats()).toEqual({ articles: 1, sentences: 2, concepts: 3, edges: 2 });
+  });
+
   it('reports stored content hashes', async () => {
     const store = await open();
     const a1 = article('a1', 2000, [['x']]);
@@ -354,6 +420,46 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect(again.accepted.every((a) => a.outcome === 'unchanged')).toBe(true);
   });
 });
+
+/** The same concept names and forms whichever article mentions them, as one vocabulary gives. */
+function sameLexicon(prepared: PreparedArticle): PreparedArticle {
+  const concepts: PreparedArticle['concepts'] = new Map([...prepared.concepts].map(([id, meta]) => [id, { ...meta, surfaceForms: [id] }]));
+  return { ...prepared, concepts };
+}
+
+function tokensOf(keys: string[]): Map<string, SentenceTokens> {
+  return new Map(keys.map((key, i) => [key, { fingerprint: 'wp:1', ids: [101, i, 102], offsets: [0, 0, 0, 5, 5, 5] }]));
+}
+
+/**
+ * Every read the store offers, over every id these articles name (their articles, sentences, concepts, every pair
+ * of those concepts as an edge, their index terms): what deleting must leave exactly as if never written.
+ */
+async function everyRead(store: GraphStore, articles: PreparedArticle[]) {
+  const articleIds = articles.map((a) => a.article.id);
+  const sentenceKeys = articles.flatMap((a) => a.sentences.map((s) => s.key));
+  const conceptIds = [...new Set(articles.flatMap((a) => [...a.concepts.keys()]))].sort();
+  const edges = conceptIds.flatMap((source, i) => conceptIds.slice(i + 1).map((target) => edge(source, target)));
+  const terms = [...new Set(articles.flatMap((a) => a.terms.flat()))].sort();
+  const lexicon = (await store.lexicon()).map((e) => ({ ...e, forms: [...e.forms].sort() })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    stats: await store.stats(),
+    textStats: await store.textStats(),
+    lexicon,
+    articles: await store.getArticles(articleIds),
+    hashes: await store.articleHashes(articleIds),
+    articleSentences: await store.articleSentences(articleIds.map((articleId) => ({ articleId, page: page(0, 100) }))),
+    sentences: await store.getSentences(sentenceKeys),
+    tokens: await store.getSentenceTokens(sentenceKeys),
+    sentenceTerms: await store.sentenceTerms(sentenceKeys),
+    concepts: await store.getConcepts(conceptIds),
+    conceptEdges: await store.conceptEdges(conceptIds.map((conceptId) => ({ conceptId, page: page(0, 100) }))),
+    conceptSentences: await store.conceptSentences(conceptIds.map((conceptId) => ({ conceptId, limit: 100 }))),
+    edges: await store.getEdges(edges),
+    edgeSentences: await store.edgeSentences(edges.map((key) => ({ edge: key, limit: 100 }))),
+    postings: await store.postings(terms.map((term) => ({ term, limit: 100 }))),
+  };
+}
 
 /** Everything the store answers about its whole graph, in a comparable form (order-free parts sorted). */
 async function graphView(store: GraphStore) {
@@ -459,6 +565,43 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
       expect(await store.writeArticle(v2)).toBe('unchanged');
     }
     expect(interruptions).toBeGreaterThan(15);
+  });
+
+  it('leaves exactly one clean delete after a delete interrupted at any graph command and run again', async () => {
+    // One lexicon for both articles: a deleted article's forms stay with its concepts (the contract).
+    const [kept, deleted] = [sameLexicon(other), sameLexicon(v1)];
+    const clean = await open();
+    await clean.writeArticle(kept);
+    // The lexicon version counts changes, and a replay may count one more: only that it moved matters (tested above).
+    const dump = async (store: RedisStore) => {
+      const { [store.keys.corpus.lexiconVersion.slice(store.keys.namespace.length)]: _, ...rest } = await redisDump(store);
+      return rest;
+    };
+    const expected = await dump(clean);
+    let interruptions = 0;
+    for (let failAt = 0; ; failAt++) {
+      let armed = false;
+      const store = await open({
+        beforeGraphCommand: (issued) => {
+          if (armed && issued >= failAt) throw new Error(`interrupted at graph command ${issued}`);
+        },
+      });
+      await store.writeArticle(kept);
+      await store.writeArticle(deleted);
+      armed = true;
+      const outcome = await store.deleteArticles(['a1']).catch((error: Error) => error.message);
+      armed = false;
+      if (Array.isArray(outcome)) {
+        expect(outcome).toEqual(['a1']);
+        break;
+      }
+      expect(outcome).toBe(`interrupted at graph command ${failAt}`);
+      interruptions++;
+      expect(await store.articleHashes(['a1'])).toEqual([null]);
+      expect(await store.deleteArticles(['a1'])).toEqual(['a1']);
+      expect(await dump(store)).toEqual(expected);
+    }
+    expect(interruptions).toBeGreaterThan(5);
   });
 
   it('finishes an interrupted write of a new article when the next write is another version', async () => {

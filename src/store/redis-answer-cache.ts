@@ -53,16 +53,7 @@ export class RedisAnswerCache implements AnswerCache {
   }
 
   async clear(): Promise<void> {
-    const pattern = this.store.keys.answersPattern;
-    await this.store.connection.onEachMaster(async (send) => {
-      let cursor = '0';
-      do {
-        const [next, keys] = (await send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
-        // Keys of one node may still lie in different slots, so each is unlinked on its own (pipelined).
-        await Promise.all(keys.map((key) => send(['UNLINK', key])));
-        cursor = next;
-      } while (cursor !== '0');
-    });
+    await this.store.connection.unlinkMatching(this.store.keys.answersPattern);
   }
 
   /** Groups (cache key, value) pairs by their answer hash, as ("first-last:textDigest", value) pairs. */

@@ -11,7 +11,7 @@ import {
   type SentenceTokens,
   type StoreStats,
 } from '../domain.js';
-import { writeArticle, type ArticleWriterOptions } from './redis/article-writer.js';
+import { deleteArticle, writeArticle, type ArticleWriterOptions } from './redis/article-writer.js';
 import { RedisConnection, type ConnectionOptions, type RedisReply } from './redis/connection.js';
 import { KeyLayout } from './redis/keys.js';
 import { decodeArticle, decodeSentence, decodeTokens, encodeTokens, hashFields, scoredMembers } from './redis/records.js';
@@ -241,6 +241,21 @@ export class RedisStore implements GraphStore {
 
   writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
     return writeArticle(this.writer, prepared);
+  }
+
+  /** One article at a time, each as crash-safe as a write (redis/article-writer.ts). */
+  async deleteArticles(ids: readonly string[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const id of new Set(ids)) if (await deleteArticle(this.writer, id)) deleted.push(id);
+    return deleted;
+  }
+
+  /** Unlinks every key of the namespace, cached answers included; the versions then go on from where they were. */
+  async drop(): Promise<void> {
+    const { version, lexiconVersion } = this.keys.corpus;
+    const [corpusAt, lexiconAt] = await Promise.all([this.corpusVersion(), this.lexiconVersion()]);
+    await this.connection.unlinkMatching(`${this.keys.namespace}:*`);
+    await Promise.all([this.send(version, 'SET', Number(corpusAt) + 1), this.send(lexiconVersion, 'SET', Number(lexiconAt) + 1)]);
   }
 
   /** Every write is durable when it returns (as durable as the servers' persistence settings). */

@@ -227,6 +227,14 @@ export class SqliteStore implements GraphStore {
     return this.damage ? Promise.reject(this.damage) : this.writes.write(prepared);
   }
 
+  deleteArticles(ids: readonly string[]): Promise<string[]> {
+    return this.damage ? Promise.reject(this.damage) : this.writes.deleteMany([...new Set(ids)]);
+  }
+
+  drop(): Promise<void> {
+    return this.damage ? Promise.reject(this.damage) : this.writes.drop();
+  }
+
   articleHashes(ids: readonly string[]): Promise<(string | null)[]> {
     return this.read(() => ids.map((id) => (this.sql.contentHash.pluck().get(id) as string | undefined) ?? null));
   }
@@ -291,7 +299,7 @@ export class SqliteStore implements GraphStore {
 /** The writes of a store whose file cannot be written: each answers STORE_READ_ONLY at once. */
 function refusedWrites(): ArticleWrites {
   const refuse = () => Promise.reject(new StoreError('STORE_READ_ONLY', 'the store is read-only: nothing was written'));
-  return { write: refuse, putTokens: refuse, sync: async () => undefined, close: async () => undefined };
+  return { write: refuse, putTokens: refuse, deleteMany: refuse, drop: refuse, sync: async () => undefined, close: async () => undefined };
 }
 
 function prepareReads(db: Connection) {

@@ -78,6 +78,15 @@ export interface GraphStore extends TextIndex {
 
   /** Atomic and idempotent: the article's previous version, if any, is replaced as a whole; read as soon as it returns. */
   writeArticle(prepared: PreparedArticle): Promise<WriteOutcome>;
+  /**
+   * Removes each stored article among `ids` as a whole, atomically per article: every read then answers exactly as if
+   * it had never been written, except that a concept keeps the surface forms it was given (as replacing does).
+   * Returns the ids it removed; unknown ids are skipped. Bumps the corpus version, and the lexicon version when a
+   * concept goes.
+   */
+  deleteArticles(ids: readonly string[]): Promise<string[]>;
+  /** Removes the whole corpus (on Redis, the namespace); the versions move on, so no cache keyed on them matches. */
+  drop(): Promise<void>;
   /** Content hashes of stored articles, so ingest can skip unchanged documents without preparing them. */
   articleHashes(ids: readonly string[]): Promise<(string | null)[]>;
 

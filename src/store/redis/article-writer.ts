@@ -10,7 +10,9 @@ import { articleFields, decodeSentence, encodeSentence, encodeTokens } from './r
 import {
   BEGIN_ARTICLE,
   COMMIT_ARTICLE,
+  COMMIT_DELETE,
   RELEASE_LEASE,
+  REMOVE_CORPUS_ARTICLE,
   SET_CONCEPT_CONTRIBUTION,
   SET_CORPUS_ARTICLE,
   SET_CORPUS_CONCEPT,
@@ -31,6 +33,8 @@ export interface ArticleWriterOptions {
 const CONCEPT_ENTRY = 'c';
 const EDGE_ENTRY = 'e';
 const TERM_ENTRY = 't';
+/** Marks an unfinished deletion, whose entities the stored sentences still name, so the article reads as unfinished. */
+const DELETE_ENTRY = 'd';
 const LEASE_POLL_MS = 50;
 
 type Begun = { storedHash: string; journal: string[]; storedSentences: string[]; storedTerms: string[] };
@@ -99,6 +103,43 @@ export async function writeArticle(options: ArticleWriterOptions, prepared: Prep
     // Also bumped before COMMIT; bumping after it too means nothing cached from the half-written state survives.
     await connection.send(corpus.version, ['INCR', corpus.version]);
     return begun.storedHash === '' ? 'created' : 'replaced';
+  } catch (error) {
+    await connection.eval(RELEASE_LEASE, [articleKeys.lease], [token]).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Removes a stored article (or the remains of an unfinished write of one) with the same steps and the same crash
+ * safety as `writeArticle`: its contribution to every entity its stored version or journal names is set to nothing,
+ * then its counts leave the corpus index and its keys go. Returns false when there was nothing to remove.
+ */
+export async function deleteArticle(options: ArticleWriterOptions, articleId: string): Promise<boolean> {
+  const { connection, keys } = options;
+  const nothing: PreparedArticle = {
+    article: { id: articleId, title: '', year: null, sentenceCount: 0, contentHash: '' },
+    sentences: [],
+    concepts: new Map(),
+    terms: [],
+  };
+  const token = randomUUID();
+  // The empty hash matches only an article that is not stored and has no unfinished write: nothing to do.
+  const begun = await begin(options, nothing, [DELETE_ENTRY], token);
+  if (begun === 'unchanged') return false;
+  const articleKeys = keys.article(articleId);
+  try {
+    const stored = begun.storedSentences.map((value) => decodeSentence(articleId, 0, value));
+    const touched = new Set([
+      ...begun.journal,
+      ...journalEntries(articleContributions(stored)),
+      ...termEntries(new Set(begun.storedTerms.flatMap(splitTerms))),
+    ]);
+    await new GraphUpdate(options, nothing, articleContributions([])).apply(touched);
+    const corpus = keys.corpus;
+    await connection.eval(REMOVE_CORPUS_ARTICLE, [corpus.articles, corpus.sentences, corpus.version, corpus.articleTerms, corpus.terms], [articleId]);
+    await connection.eval(COMMIT_DELETE, [articleKeys.record, articleKeys.sentences, articleKeys.tokens, articleKeys.journal, articleKeys.lease, articleKeys.terms], [token]);
+    await connection.send(corpus.version, ['INCR', corpus.version]);
+    return begun.storedHash !== '';
   } catch (error) {
     await connection.eval(RELEASE_LEASE, [articleKeys.lease], [token]).catch(() => undefined);
     throw error;

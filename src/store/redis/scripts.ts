@@ -47,6 +47,18 @@ for i = 7 + 2 * n, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
 return 1
 `);
 
+/**
+ * End of an article's deletion: its keys go in one step, the journal and lease with them.
+ * KEYS: record, sentences, tokens, journal, lease, terms. ARGV: lease token.
+ */
+export const COMMIT_DELETE = luaScript(`
+if redis.call('GET', KEYS[5]) ~= ARGV[1] then
+  return redis.error_reply('LEASELOST the article write lease expired and another writer took it')
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return 1
+`);
+
 /** KEYS: lease. ARGV: token. Frees the lease only if it is still this writer's. */
 export const RELEASE_LEASE = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -193,6 +205,19 @@ return 1
 `);
 
 /**
+ * Removes an article from the corpus index and its counts from the totals; bumps the corpus version. A replay finds
+ * nothing to remove. KEYS and ARGV[1] as SET_CORPUS_ARTICLE.
+ */
+export const REMOVE_CORPUS_ARTICLE = luaScript(`
+redis.call('DECRBY', KEYS[2], tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'))
+redis.call('DECRBY', KEYS[5], tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0'))
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('INCR', KEYS[3])
+return 1
+`);
+
+/**
  * Stores re-tokenized sentences of one article, skipping positions that have no sentence (any more).
  * KEYS: sentences, tokens. ARGV: (position, tokens) pairs.
  */
@@ -206,11 +231,13 @@ return 1
 export const STORE_SCRIPTS = [
   BEGIN_ARTICLE,
   COMMIT_ARTICLE,
+  COMMIT_DELETE,
   RELEASE_LEASE,
   SET_CONCEPT_CONTRIBUTION,
   SET_EDGE_CONTRIBUTION,
   SET_TERM_CONTRIBUTION,
   SET_CORPUS_CONCEPT,
   SET_CORPUS_ARTICLE,
+  REMOVE_CORPUS_ARTICLE,
   PUT_TOKENS,
 ];

@@ -8,7 +8,7 @@ import { articleChecksum, decodeSentence, encodeMentions, int32Blob, sentenceChe
 import { threadError, type ThreadError } from '../../worker-rpc.js';
 import { StoreError } from '../store-error.js';
 import { storeErrorOf } from './errors.js';
-import type { MetaKey } from './schema.js';
+import { DATA_TABLES, type MetaKey } from './schema.js';
 
 /** Per article of `writeMany`: its outcome, or why it is not stored. */
 export type GroupResult = { outcome: WriteOutcome } | { error: ThreadError };
@@ -35,6 +35,10 @@ export class SqliteArticleWriter {
   private readonly db: Database;
   readonly write: (prepared: PreparedArticle) => WriteOutcome;
   readonly putTokens: (entries: readonly (readonly [string, SentenceTokens])[]) => void;
+  /** Removes the articles that exist, in one transaction; returns their ids. */
+  readonly deleteMany: (ids: readonly string[]) => string[];
+  /** Removes every article, concept, edge and term in one transaction. */
+  readonly drop: () => void;
 
   constructor(db: Database) {
     this.sql = prepareStatements(db);
@@ -48,8 +52,12 @@ export class SqliteArticleWriter {
         this.sql.insertTokens.run(parsed.article, parsed.position, tokens.fingerprint, int32Blob(tokens.ids), int32Blob(tokens.offsets));
       }
     });
+    const deleteMany = db.transaction((ids: readonly string[]) => ids.filter((id) => this.deleteArticle(id)));
+    const drop = db.transaction(() => this.dropAll());
     this.write = (prepared) => write.immediate(prepared);
     this.putTokens = (entries) => putTokens.immediate(entries);
+    this.deleteMany = (ids) => deleteMany.immediate(ids);
+    this.drop = () => drop.immediate();
     this.db = db;
   }
 
@@ -124,6 +132,28 @@ export class SqliteArticleWriter {
     this.apply({ articleId: article.id, year: article.year, contributions: articleContributions(prepared.sentences), terms: prepared.terms }, +1);
     this.addMeta('version', 1);
     return stored ? 'replaced' : 'created';
+  }
+
+  /** Subtracts what the article contributes, exactly as replacing it does, then removes its rows. */
+  private deleteArticle(articleId: string): boolean {
+    const stored = this.sql.articleByArticleId.get(articleId) as { id: number; year: number | null; sentence_count: number } | undefined;
+    if (!stored) return false;
+    this.apply(this.storedContent(stored.id, articleId, stored.year), -1);
+    this.sql.deleteSentences.run(stored.id);
+    this.sql.deleteTokens.run(stored.id);
+    this.sql.deleteArticle.run(stored.id);
+    this.addMeta('articles', -1);
+    this.addMeta('sentences', -stored.sentence_count);
+    this.addMeta('version', 1);
+    return true;
+  }
+
+  /** Empties every table; the versions move on (not back to 0), so nothing cached for an earlier corpus matches. */
+  private dropAll(): void {
+    for (const table of DATA_TABLES) this.db.exec(`DELETE FROM ${table}`);
+    for (const key of ['articles', 'sentences', 'concepts', 'edges', 'terms'] as const) this.sql.resetMeta.run(key);
+    this.addMeta('version', 1);
+    this.addMeta('lexicon', 1);
   }
 
   /** What the stored version of an article contributes, read back from its sentences (checksums verified). */
@@ -258,6 +288,8 @@ function prepareStatements(db: Database) {
     sentencesOf: statement('SELECT * FROM sentences WHERE article = ?'),
     deleteSentences: statement('DELETE FROM sentences WHERE article = ?'),
     deleteTokens: statement('DELETE FROM tokens WHERE article = ?'),
+    deleteArticle: statement('DELETE FROM articles WHERE id = ?'),
+    resetMeta: statement('UPDATE meta SET value = 0 WHERE key = ?'),
     insertSentence: statement(
       `INSERT INTO sentences (article, position, text, start, end, concept_ids, mentions, terms, checksum)
        VALUES (@article, @position, @text, @start, @end, @concept_ids, @mentions, @terms, @checksum)`,

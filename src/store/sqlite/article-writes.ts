@@ -17,6 +17,9 @@ const GROUP_SIZE = 32;
 export interface ArticleWrites {
   write(prepared: PreparedArticle): Promise<WriteOutcome>;
   putTokens(entries: readonly (readonly [string, SentenceTokens])[]): Promise<void>;
+  /** Removes the stored articles among `ids` in one transaction; returns their ids. */
+  deleteMany(ids: readonly string[]): Promise<string[]>;
+  drop(): Promise<void>;
   /** Makes every write returned so far durable (fsyncs the log). */
   sync(): Promise<void>;
   /** Waits for the write in progress, then closes the writing connection. */
@@ -59,6 +62,9 @@ export async function startWriterThread(file: string): Promise<ArticleWrites> {
         sendGroup();
       }),
     putTokens: (entries) => client.call('putTokens', [entries]),
+    // After the writes already queued: the thread serves calls in the order sent.
+    deleteMany: (ids) => idle().then(() => client.call<string[]>('deleteMany', [ids])),
+    drop: () => idle().then(() => client.call('drop')),
     sync: () => idle().then(() => client.call('sync')),
     close: () => idle().then(() => client.close()),
   };
@@ -77,6 +83,8 @@ export function inProcessWrites(db: Connection): ArticleWrites {
   return {
     write: (prepared) => run(() => writer.write(prepared)),
     putTokens: (entries) => run(() => writer.putTokens(entries)),
+    deleteMany: (ids) => run(() => writer.deleteMany(ids)),
+    drop: () => run(() => writer.drop()),
     sync: async () => undefined,
     close: async () => undefined,
   };

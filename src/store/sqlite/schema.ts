@@ -141,3 +141,6 @@ export function createSchema(db: Connection): void {
 /** Corpus totals kept in `meta`, updated in the write that changes them. */
 export const META_KEYS = ['layout', 'version', 'lexicon', 'articles', 'sentences', 'concepts', 'edges', 'terms'] as const;
 export type MetaKey = (typeof META_KEYS)[number];
+
+/** Every table but `meta`: what dropping the corpus empties. */
+export const DATA_TABLES = ['articles', 'sentences', 'tokens', 'concepts', 'concept_sentences', 'edges', 'edge_years', 'edge_sentences', 'concept_edges', 'terms', 'postings'] as const;

@@ -16,6 +16,14 @@ await serveWorkerRequests((file: string) => {
         return writer.writeMany(articles);
       },
       putTokens: (entries: [string, SentenceTokens][]) => writer.putTokens(entries),
+      deleteMany: (ids: string[]) => {
+        unsynced = true;
+        return writer.deleteMany(ids);
+      },
+      drop: () => {
+        unsynced = true;
+        writer.drop();
+      },
       sync: () => {
         if (unsynced) syncLog(db);
         unsynced = false;
