@@ -56,6 +56,24 @@ describe.each(backends)('AnswerCache contract: $name', ({ open }) => {
     expect(await cache.getMany([])).toEqual([]);
   });
 
+  it("forgets every answer of the given articles' passages, under every scope, and nothing else", async () => {
+    const cache = await open();
+    const odd = 'doc*[a]?\\';
+    const written: [AnswerCacheKey, CachedSpan][] = [
+      [key('v1:m:q1', 'doc-a', 0), span(0, 4, 0.5)],
+      [key('v1:m:q2', 'doc-a', 3), span(2, 9, 0.25)],
+      [key('v1:m:q1', 'doc-b', 0), span(5, 6, 0.125)],
+      [key('v1:m:q1', odd, 0), span(1, 2, 0.5)],
+      [key('v1:m:q1', 'doc-aa', 0), span(1, 3, 0.75)],
+      [key('v1:m:q1', 'doc-c', 0), span(1, 3, 0.75)],
+    ];
+    await cache.setMany(written);
+    await cache.forgetArticles(['doc-a', odd, 'nope']);
+    expect(await cache.getMany(written.map(([k]) => k))).toEqual([null, null, span(5, 6, 0.125), null, span(1, 3, 0.75), span(1, 3, 0.75)]);
+    await cache.forgetArticles(['doc*']);
+    expect(await cache.getMany(written.map(([k]) => k))).toEqual([null, null, span(5, 6, 0.125), null, span(1, 3, 0.75), span(1, 3, 0.75)]);
+  });
+
   it('keeps the last span written for a key', async () => {
     const cache = await open();
     await cache.setMany([[key('s', 'doc', 1), span(0, 1, 0.1)]]);

@@ -76,12 +76,17 @@ function parseCount(value: string): number {
   return count;
 }
 
-function storeOptions(command: Command): Command {
+/** Which store: --data-dir and --store. */
+function storeLocationOptions(command: Command): Command {
   return command
     .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its database (kgqa.sqlite)').env('KGQA_DATA_DIR').default('data'))
     .addOption(
       new Option('--store <url>', 'sqlite (embedded, in --data-dir), redis://host:port or redis+cluster://host:port,…').env('KGQA_STORE').default('sqlite'),
-    )
+    );
+}
+
+function storeOptions(command: Command): Command {
+  return storeLocationOptions(command)
     .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
     .addOption(
       new Option(
@@ -128,7 +133,7 @@ function describeHubModel(model: Pick<ResolvedModel, 'name' | 'dir' | 'hub'>): v
 }
 
 /** Lines about the store's files (an imported snapshot, a failed integrity check) go to the operator. */
-function openStoreFor(flags: StoreFlags): Promise<OpenedStore> {
+function openStoreFor(flags: Pick<StoreFlags, 'store' | 'dataDir'>): Promise<OpenedStore> {
   return openStore({ url: flags.store, dataDir: flags.dataDir, notice: (line) => console.error(`kgqa: ${line}`) });
 }
 
@@ -193,6 +198,50 @@ storeOptions(
     process.exitCode = EXIT_FAILURE;
   } finally {
     await preparer.close();
+    await opened.store.close();
+  }
+});
+
+storeLocationOptions(
+  program
+    .command('delete')
+    .description('delete documents by id, as if they had never been ingested (ranks, edges, text index and cached answers follow)')
+    .argument('<ids...>', 'article ids'),
+).action(async (ids: string[], flags: Pick<StoreFlags, 'store' | 'dataDir'>) => {
+  const opened = await openStoreFor(flags);
+  try {
+    const deleted = new Set(await opened.store.deleteArticles(ids));
+    await opened.answerCache.forgetArticles([...deleted]);
+    await opened.store.flush();
+    const notFound = [...new Set(ids)].filter((id) => !deleted.has(id));
+    const stats = await opened.store.stats();
+    console.log(`deleted ${deleted.size} documents from ${opened.location}`);
+    if (notFound.length > 0) console.log(`not found: ${notFound.join(', ')}`);
+    console.log(`store: ${stats.articles} articles, ${stats.sentences} sentences, ${stats.concepts} concepts, ${stats.edges} edges`);
+    if (notFound.length > 0) process.exitCode = EXIT_REJECTED;
+  } finally {
+    await opened.store.close();
+  }
+});
+
+storeLocationOptions(
+  program
+    .command('drop')
+    .description('delete the whole corpus of the store (every document, concept, edge and cached answer)')
+    .option('--yes', 'confirm: without it nothing is deleted', false),
+).action(async (flags: Pick<StoreFlags, 'store' | 'dataDir'> & { yes: boolean }) => {
+  if (!flags.yes) {
+    console.error('kgqa: drop deletes every document of the store; run it again with --yes to confirm');
+    process.exitCode = EXIT_FAILURE;
+    return;
+  }
+  const opened = await openStoreFor(flags);
+  try {
+    const { articles } = await opened.store.stats();
+    await opened.store.drop();
+    await opened.store.flush();
+    console.log(`dropped ${articles} documents from ${opened.location}`);
+  } finally {
     await opened.store.close();
   }
 });

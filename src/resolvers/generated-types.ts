@@ -123,6 +123,13 @@ export type ConceptOrigin =
   | 'CORPUS'
   | 'VOCABULARY';
 
+export type DeleteResult = {
+  __typename?: 'DeleteResult';
+  deleted: Array<Scalars['ID']['output']>;
+  notFound: Array<Scalars['ID']['output']>;
+  stats: Stats;
+};
+
 export type DocumentInput = {
   id: Scalars['ID']['input'];
   text: Scalars['String']['input'];
@@ -205,8 +212,18 @@ export type ModelInfo = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Deletes articles as if they had never been ingested: concept and edge ranks, the text index and cached answers
+   * follow. Ids of articles that are not stored come back in `notFound`. Needs the API key, as `ingest` does.
+   */
+  deleteArticles: DeleteResult;
   /** Ingests documents exactly as the CLI does; each document is accepted or rejected on its own. */
   ingest: IngestResult;
+};
+
+
+export type MutationDeleteArticlesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -446,6 +463,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Concept: ResolverTypeWrapper<ConceptRecord>;
   ConceptOrigin: ConceptOrigin;
+  DeleteResult: ResolverTypeWrapper<DeleteResult>;
   DocumentInput: DocumentInput;
   Edge: ResolverTypeWrapper<EdgeRecord>;
   EdgeConnection: ResolverTypeWrapper<ConnectionParent<EdgeRecord>>;
@@ -479,6 +497,7 @@ export type ResolversParentTypes = {
   AskResult: AskResultParent;
   Boolean: Scalars['Boolean']['output'];
   Concept: ConceptRecord;
+  DeleteResult: DeleteResult;
   DocumentInput: DocumentInput;
   Edge: EdgeRecord;
   EdgeConnection: ConnectionParent<EdgeRecord>;
@@ -553,6 +572,12 @@ export type ConceptResolvers<ContextType = RequestContext, ParentType extends Re
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type DeleteResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeleteResult'] = ResolversParentTypes['DeleteResult']> = {
+  deleted?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['Stats'], ParentType, ContextType>;
+};
+
 export type EdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Edge'] = ResolversParentTypes['Edge']> = {
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType, RequireFields<EdgeSentencesArgs, 'first'>>;
@@ -595,6 +620,7 @@ export type ModelInfoResolvers<ContextType = RequestContext, ParentType extends 
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  deleteArticles?: Resolver<ResolversTypes['DeleteResult'], ParentType, ContextType, RequireFields<MutationDeleteArticlesArgs, 'ids'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'documents'>>;
 };
 
@@ -667,6 +693,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Article?: ArticleResolvers<ContextType>;
   AskResult?: AskResultResolvers<ContextType>;
   Concept?: ConceptResolvers<ContextType>;
+  DeleteResult?: DeleteResultResolvers<ContextType>;
   Edge?: EdgeResolvers<ContextType>;
   EdgeConnection?: EdgeConnectionResolvers<ContextType>;
   EdgeConnectionEdge?: EdgeConnectionEdgeResolvers<ContextType>;

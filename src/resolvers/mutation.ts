@@ -27,6 +27,11 @@ export const Mutation: MutationResolvers = {
       throw error;
     }
   },
+  deleteArticles: async (_, { ids }, { services }) => {
+    if (ids.length > MAX_DOCUMENTS_PER_INGEST) throw badInput(`at most ${MAX_DOCUMENTS_PER_INGEST} ids per request (got ${ids.length})`, 'ids');
+    const deleted = new Set(await services.deleteArticles(ids));
+    return { deleted: [...deleted], notFound: [...new Set(ids)].filter((id) => !deleted.has(id)), stats: await services.store.stats() };
+  },
 };
 
 export const IngestResult: IngestResultResolvers = {

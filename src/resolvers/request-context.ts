@@ -19,6 +19,8 @@ export interface Services {
   qa: { answers: AnswerService; candidates: number } | null;
   /** Ingests with the server's vocabulary, one batch at a time. */
   ingest(documents: readonly DocumentResult[], onProgress?: (progress: IngestProgress) => void): Promise<IngestSummary>;
+  /** Deletes the stored articles among `ids` (after the ingests queued before it) and their cached answers; returns their ids. */
+  deleteArticles(ids: readonly string[]): Promise<string[]>;
 }
 
 export interface RequestContext {

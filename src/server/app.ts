@@ -76,6 +76,15 @@ export function createApp(options: AppOptions): App {
       queue = run.catch(() => undefined);
       return run;
     },
+    deleteArticles(ids) {
+      const run = queue.then(async () => {
+        const deleted = await store.deleteArticles(ids);
+        await answerCache.forgetArticles(deleted);
+        return deleted;
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
   };
   metrics?.observeCaches({ retrieval: () => services.retrievals.size, answers: () => answerCache.processEntries });
   return {

@@ -26,6 +26,8 @@ export interface AnswerCache {
   getMany(keys: readonly AnswerCacheKey[]): Promise<(CachedSpan | null)[]>;
   setMany(entries: readonly (readonly [AnswerCacheKey, CachedSpan])[]): Promise<void>;
   clear(): Promise<void>;
+  /** Drops every answer read in these articles' passages (deleted articles: as if they had never been read). */
+  forgetArticles(articleIds: readonly string[]): Promise<void>;
   /** Entries held in this process's memory (for metrics); null when they live elsewhere. */
   readonly processEntries: number | null;
 }

@@ -56,6 +56,11 @@ export class RedisAnswerCache implements AnswerCache {
     await this.store.connection.unlinkMatching(this.store.keys.answersPattern);
   }
 
+  /** Every scope's answer hash of each article: the keys that begin with its answers key for an empty scope. */
+  async forgetArticles(articleIds: readonly string[]): Promise<void> {
+    for (const articleId of new Set(articleIds)) await this.store.connection.unlinkMatching(`${escapeGlob(this.store.keys.article(articleId).answers(''))}*`);
+  }
+
   /** Groups (cache key, value) pairs by their answer hash, as ("first-last:textDigest", value) pairs. */
   private group<T>(entries: Iterable<readonly [AnswerCacheKey, T]>): Map<string, [string, T][]> {
     const groups = new Map<string, [string, T][]>();
@@ -69,4 +74,9 @@ export class RedisAnswerCache implements AnswerCache {
     }
     return groups;
   }
+}
+
+/** A literal for a SCAN pattern: article ids may hold glob characters. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }
