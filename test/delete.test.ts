@@ -1,19 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
-import { ArticlePreparer } from '../src/ingest/article-preparer.js';
-import type { DocumentResult } from '../src/ingest/documents.js';
-import { ingestDocuments } from '../src/ingest/ingest.js';
-import { loadQaReader } from '../src/pipeline/load-reader.js';
-import type { QaReader } from '../src/pipeline/reader.js';
-import { createApp, type App } from '../src/server/app.js';
-import type { RunningServer } from '../src/server/http-server.js';
 import { openStore } from '../src/store/open-store.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { graphql, repoRoot, runCli, temporaryDir } from './support/cli.js';
-import { generateTinyModel } from './support/model.js';
+import { graphql, runCli, temporaryDir } from './support/cli.js';
+import { seedDir, startSeedServer, type SeedServer } from './support/seed-server.js';
 
-const seedDir = join(repoRoot, 'seed');
 const API_KEY = 'delete-key';
 const AUTHORIZED = { authorization: `Bearer ${API_KEY}` };
 const DELETE = `mutation($ids: [ID!]!) { deleteArticles(ids: $ids) { deleted notFound stats { articles sentences } } }`;
@@ -21,26 +12,15 @@ const ASK = `query($q: String!) { ask(question: $q, limit: 20) { candidates { ke
 const QUESTION = 'Which receptor does the coronavirus spike protein bind?';
 
 describe('deleteArticles over HTTP (seed corpus, tiny generated model)', () => {
-  let app: App;
-  let server: RunningServer;
-  let reader: QaReader;
-  let preparer: ArticlePreparer;
-  let documents: DocumentResult[];
+  let seed: SeedServer;
+  let server: SeedServer['server'];
 
   beforeAll(async () => {
-    const model = generateTinyModel();
-    reader = await loadQaReader(model);
-    preparer = await ArticlePreparer.start({ vocabularies: [join(seedDir, 'vocabulary.tsv')], modelDir: model });
-    const store = await SqliteStore.open();
-    documents = await readInputs([join(seedDir, 'corpus')]);
-    await ingestDocuments(store, documents, { preparer });
-    app = createApp({ store, preparer, reader });
-    server = await app.listen({ port: 0, apiKey: API_KEY });
+    seed = await startSeedServer(API_KEY);
+    server = seed.server;
   });
   afterAll(async () => {
-    await server?.close();
-    await reader?.close();
-    await preparer?.close();
+    await seed?.close();
   });
 
   it('needs the API key, as ingest does', async () => {
@@ -70,7 +50,7 @@ describe('deleteArticles over HTTP (seed corpus, tiny generated model)', () => {
     expect(stillCached.every((a: { cached: boolean }) => a.cached)).toBe(true);
 
     // Ingested again, the document's passages are read afresh: its cached answers went with it.
-    await app.services.ingest(documents.filter((d) => 'document' in d && d.document.id === victim));
+    await seed.app.services.ingest(seed.documents.filter((d) => 'document' in d && d.document.id === victim));
     const again = await graphql(server.url, ASK, { q: QUESTION });
     const fromVictim = again.data.ask.answers.filter((a: { passage: { article: { id: string } } }) => a.passage.article.id === victim);
     expect(fromVictim.length).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ export type AnswerSpan = {
   start: Scalars['Int']['output'];
 };
 
-export type Article = {
+export type Article = Node & {
   __typename?: 'Article';
   id: Scalars['ID']['output'];
   sentenceCount: Scalars['Int']['output'];
@@ -101,7 +101,7 @@ export type AskResult = {
   tookMs: Scalars['Float']['output'];
 };
 
-export type Concept = {
+export type Concept = Node & {
   __typename?: 'Concept';
   /** Edges to other concepts, highest rank first. */
   edges: EdgeConnection;
@@ -137,8 +137,10 @@ export type DocumentInput = {
   year?: InputMaybe<Scalars['Int']['input']>;
 };
 
-export type Edge = {
+export type Edge = Node & {
   __typename?: 'Edge';
+  /** The two concept ids in id order, joined by a tab: the same whichever way the edge was reached. */
+  id: Scalars['ID']['output'];
   /** Number of sentences that mention both concepts. */
   rank: Scalars['Int']['output'];
   /** The edge's sentences, most closely co-mentioned first. */
@@ -231,18 +233,33 @@ export type MutationIngestArgs = {
   documents: Array<DocumentInput>;
 };
 
+/**
+ * An object that `node(id:)` fetches again by its id (Relay's Global Object Identification). Ids are stable and
+ * unique across types: a concept's and an article's id are their own ids (article ids hold no whitespace or "#"),
+ * a sentence's is its key, a passage's its key, an edge's its two concept ids (in id order) joined by a tab.
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+/** Relay's cursor connection page info; pages go forward (`first`, `after`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when items come before this page (it was asked for with `after`). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A stretch of adjacent sentences of one article, read by the QA model as one text: the sentences joined by a space. */
-export type Passage = {
+export type Passage = Node & {
   __typename?: 'Passage';
   article: Article;
-  /** `<articleId>#<first>-<last>`: the positions of its first and last sentence. */
-  key: Scalars['String']['output'];
+  /** Its key. */
+  id: Scalars['ID']['output'];
+  /** `<articleId>#<first>-<last>`: the positions of its first and last sentence. An ID, as Sentence.key is, so both can be selected together. */
+  key: Scalars['ID']['output'];
   sentences: Array<Sentence>;
   text: Scalars['String']['output'];
 };
@@ -265,6 +282,8 @@ export type Query = {
   edge?: Maybe<Edge>;
   /** The QA model the server runs, if any. */
   model?: Maybe<ModelInfo>;
+  /** The concept, edge, sentence, passage or article with this id; null when there is none. */
+  node?: Maybe<Node>;
   /**
    * Concepts matched in the text and the top-ranked links among and around them.
    * Links are ordered by rank weighted by how specific both concepts are, so very common concepts do not dominate.
@@ -318,6 +337,15 @@ export type QueryEdgeArgs = {
  * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
  * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
  */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * kgqa: a concept graph built from documents. Concepts co-occurring in a sentence form ranked edges;
+ * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
+ */
 export type QuerySearchArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   text: Scalars['String']['input'];
@@ -350,14 +378,20 @@ export type SearchResult = {
   years: Array<Scalars['Int']['output']>;
 };
 
-export type Sentence = {
+export type Sentence = Node & {
   __typename?: 'Sentence';
   article: Article;
   concepts: Array<Concept>;
+  end: Scalars['Int']['output'];
+  /** Its key. */
+  id: Scalars['ID']['output'];
+  /** `<articleId>#<position>`. */
   key: Scalars['ID']['output'];
   mentions: Array<Mention>;
   /** Position of the sentence in its article, from 0. */
   position: Scalars['Int']['output'];
+  /** Character offsets of the sentence in its article's text (paragraphs joined by a blank line). */
+  start: Scalars['Int']['output'];
   text: Scalars['String']['output'];
 };
 
@@ -452,6 +486,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( ArticleRecord )
+    | ( ConceptRecord )
+    | ( EdgeRecord )
+    | ( PassageRecord )
+    | ( SentenceRecord )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -476,6 +520,7 @@ export type ResolversTypes = {
   Mention: ResolverTypeWrapper<MentionRecord>;
   ModelInfo: ResolverTypeWrapper<QaReader>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Passage: ResolverTypeWrapper<PassageRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -509,6 +554,7 @@ export type ResolversParentTypes = {
   Mention: MentionRecord;
   ModelInfo: QaReader;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Passage: PassageRecord;
   Query: Record<PropertyKey, never>;
@@ -552,6 +598,7 @@ export type ArticleResolvers<ContextType = RequestContext, ParentType extends Re
   sentences?: Resolver<ResolversTypes['SentenceConnection'], ParentType, ContextType, RequireFields<ArticleSentencesArgs, 'first'>>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AskResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AskResult'] = ResolversParentTypes['AskResult']> = {
@@ -570,6 +617,7 @@ export type ConceptResolvers<ContextType = RequestContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   origin?: Resolver<ResolversTypes['ConceptOrigin'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type DeleteResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeleteResult'] = ResolversParentTypes['DeleteResult']> = {
@@ -579,12 +627,14 @@ export type DeleteResultResolvers<ContextType = RequestContext, ParentType exten
 };
 
 export type EdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Edge'] = ResolversParentTypes['Edge']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType, RequireFields<EdgeSentencesArgs, 'first'>>;
   source?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
   weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   years?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type EdgeConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EdgeConnection'] = ResolversParentTypes['EdgeConnection']> = {
@@ -624,16 +674,24 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'documents'>>;
 };
 
+export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Article' | 'Concept' | 'Edge' | 'Passage' | 'Sentence', ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PassageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Passage'] = ResolversParentTypes['Passage']> = {
   article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
-  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sentences?: Resolver<Array<ResolversTypes['Sentence']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -642,6 +700,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptArgs, 'id'>>;
   edge?: Resolver<Maybe<ResolversTypes['Edge']>, ParentType, ContextType, RequireFields<QueryEdgeArgs, 'source' | 'target'>>;
   model?: Resolver<Maybe<ResolversTypes['ModelInfo']>, ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   search?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'limit' | 'text'>>;
   sentence?: Resolver<Maybe<ResolversTypes['Sentence']>, ParentType, ContextType, RequireFields<QuerySentenceArgs, 'key'>>;
   stats?: Resolver<ResolversTypes['Stats'], ParentType, ContextType>;
@@ -662,10 +721,14 @@ export type SearchResultResolvers<ContextType = RequestContext, ParentType exten
 export type SentenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Sentence'] = ResolversParentTypes['Sentence']> = {
   article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
   concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mentions?: Resolver<Array<ResolversTypes['Mention']>, ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SentenceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SentenceConnection'] = ResolversParentTypes['SentenceConnection']> = {
@@ -701,6 +764,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Mention?: MentionResolvers<ContextType>;
   ModelInfo?: ModelInfoResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Passage?: PassageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

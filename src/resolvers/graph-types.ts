@@ -15,6 +15,7 @@ import type {
   PassageResolvers,
   SentenceResolvers,
 } from './generated-types.js';
+import { edgeNodeId } from './node.js';
 import type { ConnectionParent } from './parents.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -32,7 +33,13 @@ function connectionResolvers<T>() {
     edges: (parent: ConnectionParent<T>) => parent.items.map((item, index) => ({ item, cursor: encodeCursor(parent.offset + index) })),
     pageInfo: (parent: ConnectionParent<T>) => {
       const last = parent.offset + parent.items.length - 1;
-      return { hasNextPage: last + 1 < parent.total, endCursor: parent.items.length > 0 ? encodeCursor(last) : null };
+      const empty = parent.items.length === 0;
+      return {
+        hasNextPage: last + 1 < parent.total,
+        hasPreviousPage: parent.offset > 0,
+        startCursor: empty ? null : encodeCursor(parent.offset),
+        endCursor: empty ? null : encodeCursor(last),
+      };
     },
     totalCount: (parent: ConnectionParent<T>) => parent.total,
   };
@@ -64,6 +71,7 @@ export const EdgeConnectionEdge: EdgeConnectionEdgeResolvers = {
 };
 
 export const Edge: EdgeResolvers = {
+  id: (edge) => edgeNodeId(edge),
   source: async (edge, _, { graph }) => present(await graph.concept.load(edge.source), `concept ${edge.source}`),
   target: async (edge, _, { graph }) => present(await graph.concept.load(edge.target), `concept ${edge.target}`),
   weight: async (edge, _, { graph }) => {
@@ -79,6 +87,7 @@ export const Edge: EdgeResolvers = {
 };
 
 export const Sentence: SentenceResolvers = {
+  id: (sentence) => sentence.key,
   article: async (sentence, _, { graph }) => present(await graph.article.load(sentence.articleId), `article ${sentence.articleId}`),
   concepts: async (sentence, _, { graph }) => {
     const concepts = await Promise.all(sentence.conceptIds.map((id) => graph.concept.load(id)));
@@ -92,6 +101,7 @@ export const Mention: MentionResolvers = {
 };
 
 export const Passage: PassageResolvers = {
+  id: (passage) => passage.key,
   article: async (passage, _, { graph }) => present(await graph.article.load(passage.articleId), `article ${passage.articleId}`),
   sentences: (passage) => passage.sentences,
 };

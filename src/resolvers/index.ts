@@ -15,11 +15,13 @@ import {
 import { Answer, ask } from './ask.js';
 import { ModelInfo } from './model-info.js';
 import { IngestResult, Mutation } from './mutation.js';
+import { Node } from './node.js';
 import { Query } from './query.js';
 
 export const resolvers: Resolvers = {
   Query: { ...Query, ask },
   Mutation,
+  Node,
   Answer,
   SearchResult,
   Concept,

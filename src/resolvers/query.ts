@@ -2,6 +2,7 @@ import { canonicalEdge } from '../domain.js';
 import { searchGraph } from '../graph/search.js';
 import { badInput, countArgument } from './arguments.js';
 import type { QueryResolvers } from './generated-types.js';
+import { loadNode } from './node.js';
 
 export const MAX_SEARCH_LINKS = 500;
 export const MAX_SEARCH_TEXT_LENGTH = 2_000;
@@ -13,6 +14,7 @@ export const Query: QueryResolvers = {
     }
     return searchGraph(context.graph, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS));
   },
+  node: (_, { id }, { graph }) => loadNode(graph, id),
   concept: (_, { id }, { graph }) => graph.concept.load(id),
   edge: async (_, { source, target }, { graph }) => {
     const edge = await graph.edge.load(canonicalEdge(source, target));

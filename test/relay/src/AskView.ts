@@ -1,0 +1,17 @@
+// A question's answers, each with its passage, sentence and the edge that led to it.
+export const askQuery = graphql`
+  query AskViewQuery($question: String!) {
+    ask(question: $question, limit: 5) {
+      question
+      concepts { id name }
+      answers {
+        text
+        score
+        cached
+        passage { id key text article { id title } }
+        sentence { ...SentenceView_sentence }
+        edge { ...EdgeView_edge }
+      }
+    }
+  }
+`;
