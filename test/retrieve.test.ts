@@ -83,6 +83,31 @@ describe('retrieveCandidates', () => {
     expect(holding(retrieval, 'nCoV-2019 uses ACE2')).toBeGreaterThanOrEqual(0);
   });
 
+  it('leaves out excluded concepts: a passage only their graph led to goes, and no edge of theirs leads anywhere', async () => {
+    const excluding = (question: string, exclude: string[]) => retrieveCandidates(reads(), question, { candidates: 20, years: null, exclude });
+    const without = await excluding('What does SARS-CoV-2 attach to?', ['V:1']);
+    expect(without.concepts).toEqual([]);
+    expect(holding(without, 'nCoV-2019 uses ACE2')).toBe(-1);
+    expect(holding(without, 'Bacteriophages attach')).toBeGreaterThanOrEqual(0);
+    const ferrets = await excluding('Which ferret studies involved SARS-CoV-2?', ['V:1']);
+    expect(ferrets.concepts.map((c) => c.id)).toEqual(['V:3']);
+    // Its words still find the passage, but not through the excluded concept's edge.
+    expect(holding(ferrets, 'Ferrets were infected with SARS-CoV-2.')).toBeGreaterThanOrEqual(0);
+    for (const candidate of ferrets.candidates) {
+      for (const edge of [candidate.edge, ...candidate.sentenceEdges]) expect([edge?.source, edge?.target]).not.toContain('V:1');
+    }
+  });
+
+  it('memoizes retrievals with and without exclusions apart', async () => {
+    const memo = new RetrievalMemo<Retrieval>();
+    const question = 'What does SARS-CoV-2 attach to?';
+    const all = await retrieveCandidates(reads(), question, { candidates: 20, years: null }, memo);
+    const excluded = await retrieveCandidates(reads(), question, { candidates: 20, years: null, exclude: ['V:1'] }, memo);
+    expect(holding(all, 'nCoV-2019 uses ACE2')).toBeGreaterThanOrEqual(0);
+    expect(holding(excluded, 'nCoV-2019 uses ACE2')).toBe(-1);
+    expect(await retrieveCandidates(reads(), question, { candidates: 20, years: null, exclude: ['V:1', 'V:1'] }, memo)).toBe(excluded);
+  });
+
   it('pulls in the edges of the concepts a question names, and tells which edge led to a passage', async () => {
     const retrieval = await retrieve('Which ferret studies involved SARS-CoV-2?');
     expect(retrieval.concepts.map((c) => c.id).sort()).toEqual(['V:1', 'V:3']);

@@ -1,6 +1,6 @@
 import { edgeId, type ConceptRecord, type EdgeRecord } from '../domain.js';
 import type { GraphReads } from './graph-reads.js';
-import { conceptNeighbourhood, matchConcepts } from './neighbourhood.js';
+import { conceptNeighbourhood, matchConcepts, NO_CONCEPTS } from './neighbourhood.js';
 import { analyzeText, matchSentences } from './text-search.js';
 
 const MAX_MATCHED_CONCEPTS = 20;
@@ -33,13 +33,19 @@ export function edgeWeight(edge: EdgeRecord, source: ConceptRecord | null, targe
  * naming fewer than two concepts ("coronavirus spike protein ACE2" names one) is widened with the concepts most
  * mentioned, for their specificity, in the sentences that best match its words.
  */
-export async function searchGraph(graph: GraphReads, text: string, years: readonly number[] | null, limit: number): Promise<GraphSearchResult> {
-  const named = await matchConcepts(graph, text, MAX_MATCHED_CONCEPTS);
-  const concepts = named.length < MIN_NAMED_CONCEPTS ? [...named, ...(await conceptsAroundText(graph, text, named))] : named;
+export async function searchGraph(
+  graph: GraphReads,
+  text: string,
+  years: readonly number[] | null,
+  limit: number,
+  exclude: ReadonlySet<string> = NO_CONCEPTS,
+): Promise<GraphSearchResult> {
+  const named = await matchConcepts(graph, text, MAX_MATCHED_CONCEPTS, exclude);
+  const concepts = named.length < MIN_NAMED_CONCEPTS ? [...named, ...(await conceptsAroundText(graph, text, named, exclude))] : named;
   if (concepts.length === 0 || limit === 0) return { concepts, links: [] };
 
   const matched = new Set(concepts.map((c) => c.id));
-  const { inner, around } = await conceptNeighbourhood(graph, concepts, { edgesPerConcept: Math.max(limit, MIN_EDGES_PER_CONCEPT), years });
+  const { inner, around } = await conceptNeighbourhood(graph, concepts, { edgesPerConcept: Math.max(limit, MIN_EDGES_PER_CONCEPT), years, exclude });
   const candidates = new Map<string, EdgeRecord>();
   for (const edge of [...inner, ...around]) candidates.set(edgeId(edge), edge);
 
@@ -56,7 +62,7 @@ export async function searchGraph(graph: GraphReads, text: string, years: readon
 }
 
 /** The concepts of the sentences that best match a text, weighted by those sentences' scores and their specificity. */
-async function conceptsAroundText(graph: GraphReads, text: string, known: readonly ConceptRecord[]): Promise<ConceptRecord[]> {
+async function conceptsAroundText(graph: GraphReads, text: string, known: readonly ConceptRecord[], exclude: ReadonlySet<string>): Promise<ConceptRecord[]> {
   const matches = await matchSentences(graph, analyzeText(text), { postingsPerTerm: TEXT_SENTENCES * 10, limit: TEXT_SENTENCES });
   const sentences = await Promise.all(matches.sentences.map(({ key }) => graph.sentence.load(key)));
   const weights = new Map<string, number>();
@@ -70,6 +76,7 @@ async function conceptsAroundText(graph: GraphReads, text: string, known: readon
   // One sentence is no evidence that a concept is what the text is about.
   for (const [id, count] of mentions) if (count < 2) weights.delete(id);
   for (const concept of known) weights.delete(concept.id);
+  for (const id of exclude) weights.delete(id);
   const [candidates, stats] = await Promise.all([Promise.all([...weights.keys()].map((id) => graph.concept.load(id))), graph.stats()]);
   return candidates
     .filter((c): c is ConceptRecord => c !== null)

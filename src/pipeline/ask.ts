@@ -16,6 +16,8 @@ export interface AskOptions {
   /** Answers returned, best first. */
   limit: number;
   years: readonly number[] | null;
+  /** Concepts hidden by the user (see RetrievalOptions.exclude). */
+  exclude?: readonly string[];
   /** Retrievals memoized per corpus version (the app's); without it every ask walks the graph. */
   retrievals?: RetrievalMemo<Retrieval>;
   /** The reader's (QaReader.noAnswer): a passage whose null score wins gives no answer. Null: every best span answers. */
@@ -54,7 +56,12 @@ export async function ask(graph: GraphReads, answers: Answerer, question: string
   const started = performance.now();
   // Concepts are matched on the question as typed (acronyms such as SARS only match in capitals); the reader
   // reads the normalized question, which also keys the answer cache.
-  const retrieval = await retrieveCandidates(graph, question, { candidates: options.candidates, years: options.years }, options.retrievals);
+  const retrieval = await retrieveCandidates(
+    graph,
+    question,
+    { candidates: options.candidates, years: options.years, exclude: options.exclude },
+    options.retrievals,
+  );
   const normalized = normalizeQuestion(question);
   const resolved = await answers.answer(
     retrieval.candidates.map(({ passage }) => ({ question: normalized, passage })),

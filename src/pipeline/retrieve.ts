@@ -9,6 +9,8 @@ export interface RetrievalOptions {
   /** Passages handed to the reader. */
   candidates: number;
   years: readonly number[] | null;
+  /** Concepts hidden by the user: neither question concepts nor reached through their edges. */
+  exclude?: readonly string[];
 }
 
 export interface Candidate {
@@ -67,7 +69,8 @@ export async function retrieveCandidates(
 ): Promise<Retrieval> {
   const corpusVersion = await graph.corpusVersion();
   const retrieve = async () => ({ corpusVersion, ...(await retrievePassages(graph, question, options)) });
-  return memo ? memo.get(corpusVersion, JSON.stringify([question, options.candidates, options.years]), retrieve) : retrieve();
+  const key = JSON.stringify([question, options.candidates, options.years, [...new Set(options.exclude ?? [])].sort()]);
+  return memo ? memo.get(corpusVersion, key, retrieve) : retrieve();
 }
 
 /** How the graph reached a sentence: the edge, its proximity score there, and how many question concepts it names. */
@@ -88,11 +91,12 @@ interface GraphLink {
  */
 async function retrievePassages(graph: GraphReads, question: string, options: RetrievalOptions): Promise<Omit<Retrieval, 'corpusVersion'>> {
   const text = analyzeText(question);
-  const concepts = await matchConcepts(graph, question, MAX_QUESTION_CONCEPTS);
+  const exclude = new Set(options.exclude ?? []);
+  const concepts = await matchConcepts(graph, question, MAX_QUESTION_CONCEPTS, exclude);
   if (options.candidates === 0 || (text.terms.length === 0 && concepts.length === 0)) return { concepts, candidates: [] };
   const [matches, links] = await Promise.all([
     matchSentences(graph, text, { postingsPerTerm: POSTINGS_PER_TERM, limit: TEXT_POOL }),
-    graphLinks(graph, concepts, options.years),
+    graphLinks(graph, concepts, options.years, exclude),
   ]);
   // A text match's neighbours are centres too: the best window holding a matching sentence need not be centred on it.
   const centres = new Set<string>();
@@ -120,10 +124,15 @@ async function retrievePassages(graph: GraphReads, question: string, options: Re
  * The sentences the graph walk reaches from the question's concepts: those of every edge among them and of the
  * strongest edges around each, and every sentence of the rarer concepts; edges filtered by year.
  */
-async function graphLinks(graph: GraphReads, concepts: readonly ConceptRecord[], years: readonly number[] | null): Promise<Map<string, GraphLink>> {
+async function graphLinks(
+  graph: GraphReads,
+  concepts: readonly ConceptRecord[],
+  years: readonly number[] | null,
+  exclude: ReadonlySet<string>,
+): Promise<Map<string, GraphLink>> {
   const links = new Map<string, GraphLink>();
   if (concepts.length === 0) return links;
-  const { inner, around } = await conceptNeighbourhood(graph, concepts, { edgesPerConcept: NEIGHBOUR_EDGES_PER_CONCEPT, years });
+  const { inner, around } = await conceptNeighbourhood(graph, concepts, { edgesPerConcept: NEIGHBOUR_EDGES_PER_CONCEPT, years, exclude });
   const walks = new Map<string, { edge: EdgeKey; limit: number; concepts: number }>();
   for (const edge of inner) walks.set(edgeId(edge), { edge: canonicalEdge(edge.source, edge.target), limit: SENTENCES_PER_INNER_EDGE, concepts: 2 });
   for (const edge of around) {

@@ -13,6 +13,16 @@ export function countArgument(name: string, value: number | null | undefined, fa
   return count;
 }
 
+export const MAX_EXCLUDED_CONCEPTS = 200;
+
+/** The `exclude` argument: concept ids, at most MAX_EXCLUDED_CONCEPTS of them. */
+export function excludeArgument(exclude: readonly string[] | null | undefined): Set<string> {
+  if (exclude && exclude.length > MAX_EXCLUDED_CONCEPTS) {
+    throw badInput(`"exclude" must hold at most ${MAX_EXCLUDED_CONCEPTS} concept ids (got ${exclude.length})`, 'exclude');
+  }
+  return new Set(exclude ?? []);
+}
+
 export function encodeCursor(offset: number): string {
   return Buffer.from(`offset:${offset}`).toString('base64url');
 }

@@ -2,14 +2,15 @@ import { GraphQLError } from 'graphql';
 import { sentenceSpans } from '../domain.js';
 import { ask as askQuestion } from '../pipeline/ask.js';
 import { normalizeQuestion } from '../pipeline/question.js';
-import { badInput, countArgument } from './arguments.js';
+import { badInput, countArgument, excludeArgument } from './arguments.js';
 import type { AnswerResolvers, QueryResolvers } from './generated-types.js';
 
 export const MAX_QUESTION_LENGTH = 1_000;
 export const MAX_ANSWERS = 100;
 
-export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, { graph, answers, services }) => {
+export const ask: QueryResolvers['ask'] = async (_, { question, limit, years, exclude }, { graph, answers, services }) => {
   const answersWanted = countArgument('limit', limit, 5, MAX_ANSWERS);
+  const excluded = excludeArgument(exclude);
   if (question.length > MAX_QUESTION_LENGTH) {
     throw badInput(`"question" must be at most ${MAX_QUESTION_LENGTH} characters (got ${question.length})`, 'question');
   }
@@ -23,6 +24,7 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years }, 
     candidates: services.qa.candidates,
     limit: answersWanted,
     years: years ?? null,
+    exclude: [...excluded],
     retrievals: services.retrievals,
     noAnswer: services.qa.answers.reader.noAnswer,
   });

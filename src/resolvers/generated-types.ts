@@ -103,7 +103,7 @@ export type AskResult = {
 
 export type Concept = Node & {
   __typename?: 'Concept';
-  /** Edges to other concepts, highest rank first. */
+  /** Edges to other concepts, highest rank first; none to the concepts in `exclude` (nor counted in `totalCount`). */
   edges: EdgeConnection;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -116,6 +116,7 @@ export type Concept = Node & {
 
 export type ConceptEdgesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  exclude?: InputMaybe<Array<Scalars['ID']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -308,6 +309,7 @@ export type QueryArticleArgs = {
  * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
  */
 export type QueryAskArgs = {
+  exclude?: InputMaybe<Array<Scalars['ID']['input']>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   question: Scalars['String']['input'];
   years?: InputMaybe<Array<Scalars['Int']['input']>>;
@@ -347,6 +349,7 @@ export type QueryNodeArgs = {
  * each edge keeps its sentences ranked by how closely the two concepts are mentioned.
  */
 export type QuerySearchArgs = {
+  exclude?: InputMaybe<Array<Scalars['ID']['input']>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   text: Scalars['String']['input'];
   years?: InputMaybe<Array<Scalars['Int']['input']>>;

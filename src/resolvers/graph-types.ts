@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { canonicalEdge, type EdgeRecord } from '../domain.js';
 import { edgeWeight } from '../graph/search.js';
-import { countArgument, encodeCursor, pageArguments } from './arguments.js';
+import type { GraphReads } from '../graph/graph-reads.js';
+import type { Page } from '../store/store.js';
+import { countArgument, encodeCursor, excludeArgument, pageArguments } from './arguments.js';
 import type {
   ArticleResolvers,
   ConceptResolvers,
@@ -27,18 +29,23 @@ function present<T>(value: T | null, what: string): T {
   return value;
 }
 
+/** An item's place in the full list: its cursor. */
+function position<T>(parent: ConnectionParent<T>, index: number): number {
+  return parent.filtered?.positions[index] ?? parent.offset + index;
+}
+
 /** The fields every Relay-style connection shares, whatever its items are. */
 function connectionResolvers<T>() {
   return {
-    edges: (parent: ConnectionParent<T>) => parent.items.map((item, index) => ({ item, cursor: encodeCursor(parent.offset + index) })),
+    edges: (parent: ConnectionParent<T>) => parent.items.map((item, index) => ({ item, cursor: encodeCursor(position(parent, index)) })),
     pageInfo: (parent: ConnectionParent<T>) => {
-      const last = parent.offset + parent.items.length - 1;
+      const last = parent.items.length - 1;
       const empty = parent.items.length === 0;
       return {
-        hasNextPage: last + 1 < parent.total,
+        hasNextPage: parent.filtered?.hasNextPage ?? parent.offset + last + 1 < parent.total,
         hasPreviousPage: parent.offset > 0,
-        startCursor: empty ? null : encodeCursor(parent.offset),
-        endCursor: empty ? null : encodeCursor(last),
+        startCursor: empty ? null : encodeCursor(position(parent, 0)),
+        endCursor: empty ? null : encodeCursor(position(parent, last)),
       };
     },
     totalCount: (parent: ConnectionParent<T>) => parent.total,
@@ -53,15 +60,47 @@ export const SearchResult: SearchResultResolvers = {
 
 export const Concept: ConceptResolvers = {
   origin: (concept) => (concept.origin === 'vocabulary' ? 'VOCABULARY' : 'CORPUS'),
-  edges: async (concept, { first, after }, { graph }) => {
+  edges: async (concept, { first, after, exclude }, { graph }) => {
     const page = pageArguments(first, after, 10, MAX_PAGE_SIZE);
-    const { total, items } = await graph.conceptEdges.load({ conceptId: concept.id, page });
-    const oriented = items.map((edge) =>
-      edge.source === concept.id ? edge : { ...edge, source: edge.target, target: edge.source },
-    );
-    return { items: oriented, offset: page.offset, total };
+    const excluded = excludeArgument(exclude);
+    const orient = (edge: EdgeRecord) => (edge.source === concept.id ? edge : { ...edge, source: edge.target, target: edge.source });
+    if (excluded.size === 0) {
+      const { total, items } = await graph.conceptEdges.load({ conceptId: concept.id, page });
+      return { items: items.map(orient), offset: page.offset, total };
+    }
+    return excludedEdgesPage(graph, concept.id, page, excluded, orient);
   },
 };
+
+/**
+ * A page of a concept's edges without those to excluded concepts. It has at most one edge to each, so reading that
+ * many more fills the page; cursors stay places in the full list, so pages chain as without exclusions.
+ */
+async function excludedEdgesPage(
+  graph: GraphReads,
+  conceptId: string,
+  page: Page,
+  excluded: ReadonlySet<string>,
+  orient: (edge: EdgeRecord) => EdgeRecord,
+): Promise<ConnectionParent<EdgeRecord>> {
+  const other = (edge: EdgeRecord) => (edge.source === conceptId ? edge.target : edge.source);
+  const hidden = (await Promise.all([...excluded].map((id) => graph.edge.load(canonicalEdge(conceptId, id))))).filter((e): e is EdgeRecord => e !== null);
+  const { total, items } = await graph.conceptEdges.load({ conceptId, page: { offset: page.offset, limit: page.limit + hidden.length } });
+  const kept = items
+    .map((edge, i) => ({ edge, position: page.offset + i }))
+    .filter(({ edge }) => !excluded.has(other(edge)))
+    .slice(0, page.limit);
+  const last = kept.at(-1);
+  // The store's order: rank, highest first, then the other concept's id.
+  const after = (edge: EdgeRecord, than: EdgeRecord) => edge.rank < than.rank || (edge.rank === than.rank && other(edge) > other(than));
+  const following = last ? total - last.position - 1 - hidden.filter((edge) => after(edge, last.edge)).length : 0;
+  return {
+    items: kept.map(({ edge }) => orient(edge)),
+    offset: page.offset,
+    total: total - hidden.length,
+    filtered: { positions: kept.map(({ position }) => position), hasNextPage: following > 0 },
+  };
+}
 
 export const EdgeConnection: EdgeConnectionResolvers = connectionResolvers<EdgeRecord>();
 

@@ -6,6 +6,8 @@ export interface ConnectionParent<T> {
   items: T[];
   offset: number;
   total: number;
+  /** When items were left out (exclusions): each item's place in the full list, and whether any follow. */
+  filtered?: { positions: number[]; hasNextPage: boolean };
 }
 
 export interface ConnectionEdgeParent<T> {

@@ -1,6 +1,6 @@
 import { canonicalEdge } from '../domain.js';
 import { searchGraph } from '../graph/search.js';
-import { badInput, countArgument } from './arguments.js';
+import { badInput, countArgument, excludeArgument } from './arguments.js';
 import type { QueryResolvers } from './generated-types.js';
 import { loadNode } from './node.js';
 
@@ -8,11 +8,11 @@ export const MAX_SEARCH_LINKS = 500;
 export const MAX_SEARCH_TEXT_LENGTH = 2_000;
 
 export const Query: QueryResolvers = {
-  search: async (_, { text, years, limit }, context) => {
+  search: async (_, { text, years, limit, exclude }, context) => {
     if (text.length > MAX_SEARCH_TEXT_LENGTH) {
       throw badInput(`"text" must be at most ${MAX_SEARCH_TEXT_LENGTH} characters (got ${text.length})`, 'text');
     }
-    return searchGraph(context.graph, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS));
+    return searchGraph(context.graph, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS), excludeArgument(exclude));
   },
   node: (_, { id }, { graph }) => loadNode(graph, id),
   concept: (_, { id }, { graph }) => graph.concept.load(id),

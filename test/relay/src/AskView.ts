@@ -1,7 +1,7 @@
 // A question's answers, each with its passage, sentence and the edge that led to it.
 export const askQuery = graphql`
-  query AskViewQuery($question: String!) {
-    ask(question: $question, limit: 5) {
+  query AskViewQuery($question: String!, $exclude: [ID!]) {
+    ask(question: $question, limit: 5, exclude: $exclude) {
       question
       concepts { id name }
       answers {

@@ -1,7 +1,7 @@
 // The graph around a search text.
 export const searchQuery = graphql`
-  query SearchViewQuery($text: String!) {
-    search(text: $text) {
+  query SearchViewQuery($text: String!, $exclude: [ID!]) {
+    search(text: $text, exclude: $exclude) {
       years
       concepts { ...ConceptView_concept }
       links { ...EdgeView_edge }
