@@ -112,6 +112,28 @@ async function storeWith(articles: PreparedArticle[]): Promise<string> {
 }
 
 describe('SqliteStore files', () => {
+  it('drop empties every table but meta, and deleting every article leaves every table but meta and concepts empty', async () => {
+    const dataDir = temporaryDir();
+    const documents = await readInputs([join(repoRoot, 'seed', 'corpus')]);
+    const rows = async (change: (store: SqliteStore) => Promise<unknown>) => {
+      const store = await SqliteStore.open({ dataDir });
+      await ingestDocuments(store, documents, { vocabularies: [join(repoRoot, 'seed', 'vocabulary.tsv')] });
+      await change(store);
+      await store.close();
+      const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      const counts = Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()]));
+      db.close();
+      return counts;
+    };
+    const ids = documents.flatMap((d) => ('document' in d ? [d.document.id] : []));
+    // Concepts keep their rows (name, forms) at rank 0: invisible, as the contract says.
+    const deleted = await rows((store) => store.deleteArticles(ids));
+    expect(Object.entries(deleted).filter(([table, n]) => n !== 0 && !['meta', 'concepts'].includes(table))).toEqual([]);
+    const dropped = await rows((store) => store.drop());
+    expect(Object.entries(dropped).filter(([table, n]) => n !== 0 && table !== 'meta')).toEqual([]);
+  });
+
   it('refuses a file that is not an SQLite database, naming it and what to do', async () => {
     const dataDir = temporaryDir();
     writeFileSync(join(dataDir, DATABASE_FILE), 'not a database, but long enough to have a header of sorts');
