@@ -56,9 +56,11 @@ export class RedisAnswerCache implements AnswerCache {
     await this.store.connection.unlinkMatching(this.store.keys.answersPattern);
   }
 
-  /** Every scope's answer hash of each article: the keys that begin with its answers key for an empty scope. */
+  /** Every scope's answer hash of each article (the keys that begin with its answers key for an empty scope), in one SCAN. */
   async forgetArticles(articleIds: readonly string[]): Promise<void> {
-    for (const articleId of new Set(articleIds)) await this.store.connection.unlinkMatching(`${escapeGlob(this.store.keys.article(articleId).answers(''))}*`);
+    if (articleIds.length === 0) return;
+    const prefixes = articleIds.map((id) => this.store.keys.article(id).answers(''));
+    await this.store.connection.unlinkMatching(this.store.keys.answersPattern, (key) => prefixes.some((prefix) => key.startsWith(prefix)));
   }
 
   /** Groups (cache key, value) pairs by their answer hash, as ("first-last:textDigest", value) pairs. */
@@ -74,9 +76,4 @@ export class RedisAnswerCache implements AnswerCache {
     }
     return groups;
   }
-}
-
-/** A literal for a SCAN pattern: article ids may hold glob characters. */
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }

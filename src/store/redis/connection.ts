@@ -106,14 +106,14 @@ export class RedisConnection {
     return Promise.all(clients.map((client) => command((args) => this.guard(() => client.sendCommand(args)) as Promise<RedisReply>)));
   }
 
-  /** Unlinks every key matching a SCAN pattern, on every master. */
-  async unlinkMatching(pattern: string): Promise<void> {
+  /** Unlinks every key matching a SCAN pattern (and `chosen`, when given), on every master. */
+  async unlinkMatching(pattern: string, chosen: (key: string) => boolean = () => true): Promise<void> {
     await this.onEachMaster(async (send) => {
       let cursor = '0';
       do {
         const [next, keys] = (await send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
         // Keys of one node may still lie in different slots, so each is unlinked on its own (pipelined).
-        await Promise.all(keys.map((key) => send(['UNLINK', key])));
+        await Promise.all(keys.filter(chosen).map((key) => send(['UNLINK', key])));
         cursor = next;
       } while (cursor !== '0');
     });
