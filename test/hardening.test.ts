@@ -5,7 +5,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import { graphql, repoRoot } from './support/cli.js';
+import { graphql, repoRoot, runCli, startServer, temporaryDir } from './support/cli.js';
 
 const seedDir = join(repoRoot, 'seed');
 const INGEST = 'mutation { ingest(documents: [{ id: "auth-doc", text: "Coronavirus spike protein." }]) { accepted { id } } }';
@@ -41,6 +41,45 @@ describe('write authorization', () => {
       expect(ok.data.ingest.accepted).toEqual([{ id: 'auth-doc' }]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('keeps every credential out of the JSON log lines of a real server', async () => {
+    const key = 'log-secret-K3y';
+    const server = await startServer(['--data-dir', temporaryDir()], { KGQA_API_KEY: key });
+    const base = new URL('/', server.url);
+    try {
+      const ok = await graphql(server.url, INGEST, undefined, { authorization: `Bearer ${key}`, cookie: `session=${key}` });
+      expect(ok.errors).toBeUndefined();
+      await graphql(server.url, '{ __typename }', undefined, { 'x-api-key': key, 'x-auth-token': key, 'proxy-authorization': `Basic ${key}` });
+      const viaQuery = await fetch(new URL(`/graphql?query=${encodeURIComponent('{ __typename }')}&api_key=${key}&access_token=${key}`, base), {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      expect(viaQuery.status).toBe(200);
+      expect((await fetch(new URL(`/no/such/path?token=${key}`, base))).status).toBe(404);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const requests = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.req);
+    expect(requests).toHaveLength(4);
+    expect(server.output()).not.toContain(key);
+    expect(requests[0].req.headers.authorization).toBe('[Redacted]');
+    expect(requests[2].req.url).toMatch(/api_key=\[Redacted\]/);
+  });
+
+  it('refuses at start-up an API key that no client can send, in one line that does not show it', async () => {
+    for (const key of ['caf\u00e9-key', 'two words', 'tab\tkey', 'bell\u0007key', 'trailing-space ']) {
+      const { code, stderr } = await runCli(['serve', '--port', '0', '--data-dir', temporaryDir()], { KGQA_API_KEY: key });
+      expect(code, JSON.stringify(key)).toBe(2);
+      expect(stderr).toMatch(/^kgqa: KGQA_API_KEY cannot be used: character \d+ is (whitespace|a control character|a non-ASCII character) \(U\+[0-9A-F]{4}\)[^\n]*\n$/);
+      expect(stderr).not.toContain(key.trim());
     }
   });
 });

@@ -14,6 +14,7 @@ import { NO_ANSWER_MODES, saysNoAnswer, type NoAnswerMode } from '../pipeline/no
 import { DEVICES, type Device } from '../pipeline/runtime/inference-runtime.js';
 import { OnnxRuntimeNode } from '../pipeline/runtime/onnxruntime-node.js';
 import { createApp } from '../server/app.js';
+import { unsendableKeyReason } from '../server/auth.js';
 import type { RunningServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
@@ -302,6 +303,10 @@ storeOptions(
     ),
 ).action(async (flags: ServeFlags) => {
   limitHeapGrowth();
+  // Checked before anything loads: a key no client can send would refuse every write with no other sign.
+  const apiKey = process.env.KGQA_API_KEY || undefined;
+  const keyProblem = apiKey && unsendableKeyReason(apiKey);
+  if (keyProblem) throw new Error(`KGQA_API_KEY cannot be used: ${keyProblem}`);
   // The runtime first: a device this build cannot use fails before any download.
   const runtime = flags.model ? new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads }) : undefined;
   const choice = flags.model ? await chooseModel(flags.model, flags.variant) : undefined;
@@ -345,7 +350,6 @@ storeOptions(
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
   if (reader) console.error(modelLine(reader, runtime!.description));
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR, a Hub id, or default)');
-  const apiKey = process.env.KGQA_API_KEY || undefined;
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   server = await app.listen({
     port: flags.port,
