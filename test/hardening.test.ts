@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
@@ -39,6 +40,54 @@ describe('write authorization', () => {
       const ok = await graphql(server.url, INGEST, undefined, { authorization: 'Bearer s3cret' });
       expect(ok.errors).toBeUndefined();
       expect(ok.data.ingest.accepted).toEqual([{ id: 'auth-doc' }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** A GraphQL POST from another loopback address, so the server sees another client. */
+function postFrom(localAddress: string, url: string, query: string, headers: Record<string, string>): Promise<{ status: number; retryAfter?: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query });
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('failed authentications', () => {
+  it('throttles an address after repeated wrong keys, while the right key from another address still works', async () => {
+    const server = await createApp({ store: await seedStore() }).listen({ port: 0, apiKey: 's3cret', authFailures: { limit: 10, windowMs: 60_000 } });
+    try {
+      const statuses = new Map<number, number>();
+      let retryAfter: string | undefined;
+      for (let sent = 0; sent < 1_000; sent += 100) {
+        const answers = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => postFrom('127.0.0.1', server.url, INGEST, { authorization: `Bearer guess-${sent + i}` })),
+        );
+        for (const answer of answers) {
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (answer.status === 429) {
+            expect(answer.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
+            retryAfter = answer.retryAfter;
+          } else expect(answer.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+        }
+      }
+      expect(statuses.get(401)).toBe(10);
+      expect(statuses.get(429)).toBe(990);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+
+      const throttled = await postFrom('127.0.0.1', server.url, INGEST, { authorization: 'Bearer s3cret' });
+      expect(throttled.status).toBe(429);
+      const other = await postFrom('127.0.0.2', server.url, INGEST, { authorization: 'Bearer s3cret' });
+      expect(other.status).toBe(200);
+      expect(other.body.data.ingest.accepted).toEqual([{ id: 'auth-doc' }]);
     } finally {
       await server.close();
     }

@@ -53,6 +53,8 @@ interface ServeFlags extends StoreFlags {
   corsOrigin: string[];
   unanswerable: NoAnswerMode;
   nullThreshold: number;
+  authFailures: number;
+  authFailureWindow: number;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -74,6 +76,12 @@ function parseThreshold(value: string): number {
 function parseCount(value: string): number {
   const count = Number(value);
   if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('must be a whole number');
+  return count;
+}
+
+function parsePositive(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('must be a whole number, at least 1');
   return count;
 }
 
@@ -296,6 +304,13 @@ storeOptions(
         .argParser(parseThreshold),
     )
     .addOption(
+      new Option('--auth-failures <n>', 'failed authentications an address may make per window before it is answered 429 (0: no limit)')
+        .env('KGQA_AUTH_FAILURES')
+        .default(10)
+        .argParser(parseCount),
+    )
+    .addOption(new Option('--auth-failure-window <seconds>', 'the window of --auth-failures').env('KGQA_AUTH_FAILURE_WINDOW').default(60).argParser(parsePositive))
+    .addOption(
       new Option('--cors-origin <origin>', 'allow browsers from this origin (repeatable; * for any)')
         .env('KGQA_CORS_ORIGINS')
         .argParser((value, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)])
@@ -357,6 +372,7 @@ storeOptions(
     development: flags.development,
     apiKey,
     corsOrigins: flags.corsOrigin,
+    authFailures: flags.authFailures > 0 ? { limit: flags.authFailures, windowMs: flags.authFailureWindow * 1000 } : undefined,
     logger: createLogger(),
   });
   console.error(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);

@@ -28,6 +28,8 @@ export interface RequestContext {
   /** The Authorization header, checked for mutations. */
   authorization?: string;
   requestId?: string;
+  /** The client's network address (the TCP peer): failed authentications are counted per address. */
+  clientAddress?: string;
   graph: GraphReads;
   /** Every answer of a request (all `ask` fields, all candidates) shares one batch, so one reader call. */
   answers: Answerer | null;
@@ -35,7 +37,7 @@ export interface RequestContext {
 
 export function createRequestContext(
   services: Services,
-  request: Pick<RequestContext, 'authorization' | 'requestId'> = {},
+  request: Pick<RequestContext, 'authorization' | 'requestId' | 'clientAddress'> = {},
 ): RequestContext {
   return {
     ...request,

@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../resolvers/request-context.js';
+import { retryLater } from '../resolvers/retry-later.js';
+import type { SlidingWindow } from '../sliding-window.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -29,8 +31,12 @@ export function unsendableKeyReason(key: string): string | null {
   return null;
 }
 
-/** Reads stay open; every mutation needs `Authorization: Bearer <KGQA_API_KEY>`, and none runs without a key set. */
-export function writeAuthorizationPlugin(apiKey: string | undefined): ApolloServerPlugin<RequestContext> {
+/**
+ * Reads stay open; every mutation needs `Authorization: Bearer <KGQA_API_KEY>`, and none runs without a key set.
+ * A client (address) with as many failed attempts as `failures` allows in its window is answered 429 before its key
+ * is even compared, so guessing costs a window per few keys.
+ */
+export function writeAuthorizationPlugin(apiKey: string | undefined, failures?: SlidingWindow): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -41,8 +47,12 @@ export function writeAuthorizationPlugin(apiKey: string | undefined): ApolloServ
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },
             });
           }
+          const client = contextValue.clientAddress ?? 'unknown';
+          const waitMs = failures?.waitMs(client) ?? 0;
+          if (waitMs > 0) throw retryLater('too many failed authentications from this address', 'TOO_MANY_REQUESTS', waitMs);
           const token = /^Bearer\s+(\S+)$/i.exec(contextValue.authorization ?? '')?.[1];
           if (!token || !sameSecret(token, apiKey)) {
+            failures?.record(client);
             throw new GraphQLError('mutations need the header "Authorization: Bearer <API key>"', {
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
             });

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
 import { createRequestContext, type RequestContext, type Services } from '../resolvers/request-context.js';
+import { SlidingWindow } from '../sliding-window.js';
 import { writeAuthorizationPlugin } from './auth.js';
 import { RequestDrain } from './drain.js';
 import { createExpressHttpServer } from './express-http-server.js';
@@ -29,10 +30,18 @@ export interface HttpServerOptions {
   development?: boolean;
   /** Key for `Authorization: Bearer …` on mutations; without it every mutation is refused. */
   apiKey?: string;
+  /** Failed authentications a client address may make per window before it is answered 429; no limit when absent. */
+  authFailures?: RateLimit;
   /** Origins allowed by CORS (`*` for any); none by default. */
   corsOrigins?: string[];
   logger?: Logger;
   metrics?: ServerMetrics;
+}
+
+/** At most `limit` events per `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
 }
 
 export interface RunningServer {
@@ -81,7 +90,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       ApolloServerPluginLandingPageDisabled(),
       // graphql-armor's typings name the CommonJS build of @apollo/server; the plugins are the same objects.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
-      writeAuthorizationPlugin(options.apiKey),
+      writeAuthorizationPlugin(options.apiKey, options.authFailures && new SlidingWindow(options.authFailures.limit, options.authFailures.windowMs)),
       ...(options.metrics ? [options.metrics.apolloPlugin()] : []),
     ],
     logger,
@@ -107,7 +116,11 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     GRAPHQL_PATH,
     express.json({ limit: REQUEST_LIMITS.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createRequestContext(services, { authorization: req.headers.authorization, requestId: String(req.id) }),
+      context: async ({ req }) => createRequestContext(services, {
+          authorization: req.headers.authorization,
+          requestId: String(req.id),
+          clientAddress: req.ip ?? req.socket.remoteAddress,
+        }),
     }),
   );
   app.use(bodyErrorHandler);
