@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../src/cli/ingest-command.js';
@@ -6,6 +7,7 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { GraphStore } from '../src/store/store.js';
 import { graphql, repoRoot, runCli, startServer, temporaryDir } from './support/cli.js';
 
 const seedDir = join(repoRoot, 'seed');
@@ -59,6 +61,42 @@ function postFrom(localAddress: string, url: string, query: string, headers: Rec
     req.end(body);
   });
 }
+
+/** The store, except that `stats` fails as a file read does: a real ENOENT naming a path in `dir`. */
+function failingStats(store: GraphStore, dir: string): GraphStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'stats') return async () => JSON.parse(await readFile(join(dir, 'stats.json'), 'utf8'));
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('server paths', () => {
+  it('never shows a client where the server keeps its files, unless --development', async () => {
+    const dir = temporaryDir();
+    const store = failingStats(await seedStore(), dir);
+    for (const development of [false, true]) {
+      const server = await createApp({ store }).listen({ port: 0, development });
+      try {
+        const query = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ stats { articles } }"}' });
+        const ready = await fetch(new URL('/readyz', server.url));
+        expect(ready.status).toBe(503);
+        const seen = (await query.text()) + (await ready.text());
+        expect(seen).toMatch(/ENOENT/);
+        if (development) expect(seen).toContain(dir);
+        else {
+          expect(seen).not.toContain(dir);
+          expect(seen).not.toMatch(/\/tmp\/|\/work\/|node_modules|stacktrace/);
+          expect(seen).toContain('<server path>');
+        }
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});
 
 describe('failed authentications', () => {
   it('throttles an address after repeated wrong keys, while the right key from another address still works', async () => {

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { withDeadline } from '../deadline.js';
 import type { Services } from '../resolvers/request-context.js';
+import { withoutServerPaths } from './server-paths.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 
@@ -19,7 +20,7 @@ export function healthRouter(services: Services, draining: () => boolean): Route
       await withDeadline(services.store.stats(), READINESS_TIMEOUT_MS, `the ${services.store.kind} store did not answer`);
       response.json({ status: 'ready', store: services.store.kind, model: services.qa ? 'loaded' : 'none' });
     } catch (error) {
-      response.status(503).json({ status: 'unavailable', reason: (error as Error).message });
+      response.status(503).json({ status: 'unavailable', reason: withoutServerPaths((error as Error).message) });
     }
   });
   return router;

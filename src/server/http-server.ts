@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -18,6 +19,7 @@ import { RequestDrain } from './drain.js';
 import { createExpressHttpServer } from './express-http-server.js';
 import { graphiqlRouter } from './graphiql.js';
 import { healthRouter } from './health.js';
+import { withoutServerPaths } from './server-paths.js';
 import { webPageRouter } from './web-page.js';
 import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
@@ -62,6 +64,19 @@ function sendError(response: Response, status: number, code: string, message: st
   response.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
+/**
+ * The last handler of a failure outside GraphQL: Express's own would answer an HTML page with the stack trace (and
+ * the server's paths in it) whenever NODE_ENV is not `production`.
+ */
+function internalErrorHandler(logger: Logger, development: boolean): ErrorRequestHandler {
+  return (error, _request, response, next) => {
+    logger.error({ err: error }, 'internal error outside GraphQL');
+    if (response.headersSent) return next(error);
+    const message = development && error instanceof Error ? (error.stack ?? error.message) : 'internal server error; the server log has the details';
+    sendError(response, 500, 'INTERNAL_SERVER_ERROR', message);
+  };
+}
+
 /** Body-parser failures (bad JSON, too large) answered as GraphQL-shaped errors rather than HTML pages. */
 const bodyErrorHandler: ErrorRequestHandler = (error, _request, response, next) => {
   const status = typeof error?.status === 'number' ? error.status : 500;
@@ -80,7 +95,12 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     schema: loadSchema(),
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
-    formatError: clientErrorCodes,
+    formatError: (formatted, error) => {
+      const coded = clientErrorCodes(formatted, error);
+      // The operator gets the whole error, with its paths; the client gets the message without them.
+      if (coded.extensions?.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: unwrapResolverError(error) }, 'internal error in a GraphQL request');
+      return options.development ? coded : { ...coded, message: withoutServerPaths(coded.message) };
+    },
     allowBatchedHttpRequests: false,
     // The CLI owns shutdown (drain, persist, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
@@ -124,6 +144,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     }),
   );
   app.use(bodyErrorHandler);
+  app.use(internalErrorHandler(logger, options.development ?? false));
   // Clients of an API read JSON: an unknown path gets the same error shape as every other refusal.
   app.use((request, response) => {
     sendError(response, 404, 'NOT_FOUND', `nothing at ${`${request.method} ${request.path}`.slice(0, 200)}; GraphQL is at ${GRAPHQL_PATH}`);
