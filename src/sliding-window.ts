@@ -1,5 +1,11 @@
 import { LRUCache } from 'lru-cache';
 
+/** At most `limit` events per `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
 /** Most clients remembered at once; the least recently seen is forgotten first, so a flood of addresses cannot grow memory. */
 const MAX_CLIENTS = 50_000;
 

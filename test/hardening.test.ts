@@ -6,9 +6,12 @@ import { readInputs } from '../src/cli/ingest-command.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
+import { loadQaReader } from '../src/pipeline/load-reader.js';
+import type { QaReader } from '../src/pipeline/reader.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { GraphStore } from '../src/store/store.js';
 import { graphql, repoRoot, runCli, startServer, temporaryDir } from './support/cli.js';
+import { generateTinyModel } from './support/model.js';
 
 const seedDir = join(repoRoot, 'seed');
 const INGEST = 'mutation { ingest(documents: [{ id: "auth-doc", text: "Coronavirus spike protein." }]) { accepted { id } } }';
@@ -49,9 +52,12 @@ describe('write authorization', () => {
 });
 
 /** A GraphQL POST from another loopback address, so the server sees another client. */
-function postFrom(localAddress: string, url: string, query: string, headers: Record<string, string>): Promise<{ status: number; retryAfter?: string; body: any }> {
+function postFrom(localAddress: string, url: string, query: string, headers: Record<string, string>) {
+  return postFromWith(localAddress, url, JSON.stringify({ query }), headers);
+}
+
+function postFromWith(localAddress: string, url: string, body: string, headers: Record<string, string>): Promise<{ status: number; retryAfter?: string; body: any }> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ query });
     const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
@@ -94,6 +100,111 @@ describe('server paths', () => {
       } finally {
         await server.close();
       }
+    }
+  });
+});
+
+/** The store, except that reading sentence tokens (the step before the model) waits until `release` is called. */
+function stalledTokens(store: GraphStore): { store: GraphStore; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const stalled = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === 'getSentenceTokens') return async (...args: unknown[]) => (await released, value.apply(target, args));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: stalled, release };
+}
+
+const ASK = 'query($q: String!) { ask(question: $q) { answers { text cached } } }';
+const question = (i: number) => `Which receptor does the SARS coronavirus spike protein bind, case ${i}?`;
+
+async function askFrom(localAddress: string, url: string, q: string) {
+  return postFromWith(localAddress, url, JSON.stringify({ query: ASK, variables: { q } }), {});
+}
+
+describe('overload', () => {
+  let reader: QaReader;
+  beforeAll(async () => {
+    reader = await loadQaReader(generateTinyModel(), { intraOpThreads: 1 });
+  });
+  afterAll(async () => {
+    await reader?.close();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After once the queue for the model is full, and serves the queued asks', async () => {
+    const { store, release } = stalledTokens(await seedStore());
+    const app = createApp({ store, reader, admission: { concurrency: 1, queueSize: 2, maxWaitMs: 60_000 } });
+    const server = await app.listen({ port: 0 });
+    try {
+      const held = [1, 2, 3].map((i) => askFrom('127.0.0.1', server.url, question(i)));
+      while (app.services.qa!.admission!.queued < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      const refused = await askFrom('127.0.0.1', server.url, question(4));
+      expect(refused.status).toBe(503);
+      expect(refused.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
+      release();
+      for (const answer of await Promise.all(held)) {
+        expect(answer.status).toBe(200);
+        expect(answer.body.errors).toBeUndefined();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 503 when an ask waits longer than the queue allows', async () => {
+    const { store, release } = stalledTokens(await seedStore());
+    const server = await createApp({ store, reader, admission: { concurrency: 1, queueSize: 10, maxWaitMs: 200 } }).listen({ port: 0 });
+    try {
+      const first = askFrom('127.0.0.1', server.url, question(1));
+      const expired = await askFrom('127.0.0.1', server.url, question(2));
+      expect(expired.status).toBe(503);
+      expect(expired.body.errors[0].message).toMatch(/within 200 ms/);
+      expect(expired.retryAfter).toBeDefined();
+      release();
+      expect((await first).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('limits asks the model must read per client with 429, never cached ones, and not other clients', async () => {
+    const server = await createApp({ store: await seedStore(), reader, clientAsks: { limit: 3, windowMs: 60_000 } }).listen({ port: 0 });
+    try {
+      for (const i of [1, 2, 3]) expect((await askFrom('127.0.0.1', server.url, question(i))).status).toBe(200);
+      const limited = await askFrom('127.0.0.1', server.url, question(4));
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
+      expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+      const cached = await askFrom('127.0.0.1', server.url, question(2));
+      expect(cached.status).toBe(200);
+      expect(cached.body.data.ask.answers.every((a: { cached: boolean }) => a.cached)).toBe(true);
+      expect((await askFrom('127.0.0.2', server.url, question(4))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers /healthz, /readyz and /metrics during a flood of 300 distinct asks', async () => {
+    const app = createApp({ store: await seedStore(), reader, metrics: true });
+    const server = await app.listen({ port: 0 });
+    const base = new URL('/', server.url);
+    try {
+      const flood = Array.from({ length: 300 }, (_, i) => askFrom('127.0.0.1', server.url, question(i)));
+      while (app.services.qa!.admission!.queued === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (const path of ['/healthz', '/readyz']) expect((await fetch(new URL(path, base))).status, path).toBe(200);
+      const metrics = await (await fetch(new URL('/metrics', base))).text();
+      expect(metrics).toMatch(/kgqa_ask_queue_waiting [1-9]/);
+      expect(metrics).toMatch(/nodejs_eventloop_lag_p99_seconds \d/);
+      const statuses = (await Promise.all(flood)).map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
+      expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import { resolveModel, type ResolvedModel } from '../hub/resolve-model.js';
 import { ArticlePreparer } from '../ingest/article-preparer.js';
 import { IngestAborted, ingestDocuments } from '../ingest/ingest.js';
 import { formatBytes } from '../format-bytes.js';
+import { DEFAULT_ADMISSION } from '../pipeline/admission.js';
 import { loadQaReader } from '../pipeline/load-reader.js';
 import type { QaReader } from '../pipeline/reader.js';
 import { NO_ANSWER_MODES, saysNoAnswer, type NoAnswerMode } from '../pipeline/no-answer.js';
@@ -53,6 +54,10 @@ interface ServeFlags extends StoreFlags {
   corsOrigin: string[];
   unanswerable: NoAnswerMode;
   nullThreshold: number;
+  queueSize: number;
+  queueWait: number;
+  clientAsks: number;
+  clientWindow: number;
   authFailures: number;
   authFailureWindow: number;
 }
@@ -304,6 +309,25 @@ storeOptions(
         .argParser(parseThreshold),
     )
     .addOption(
+      new Option('--queue-size <n>', 'asks that may wait for the model; more are answered 503 SERVICE_UNAVAILABLE (0: no queue, every ask runs at once)')
+        .env('KGQA_QUEUE_SIZE')
+        .default(DEFAULT_ADMISSION.queueSize)
+        .argParser(parseCount),
+    )
+    .addOption(
+      new Option('--queue-wait <ms>', 'longest wait in that queue before an ask is answered 503')
+        .env('KGQA_QUEUE_WAIT_MS')
+        .default(DEFAULT_ADMISSION.maxWaitMs)
+        .argParser(parsePositive),
+    )
+    .addOption(
+      new Option('--client-asks <n>', 'asks the model must read that one client (API key or address) may make per window; more are answered 429 (0: no limit)')
+        .env('KGQA_CLIENT_ASKS')
+        .default(60)
+        .argParser(parseCount),
+    )
+    .addOption(new Option('--client-window <seconds>', 'the window of --client-asks').env('KGQA_CLIENT_WINDOW').default(60).argParser(parsePositive))
+    .addOption(
       new Option('--auth-failures <n>', 'failed authentications an address may make per window before it is answered 429 (0: no limit)')
         .env('KGQA_AUTH_FAILURES')
         .default(10)
@@ -339,7 +363,16 @@ storeOptions(
   // On Redis the answer cache is shared by every server of the corpus.
   const opened = await openStoreFor(flags);
   const { store, answerCache } = opened;
-  const app = createApp({ store, answerCache, reader, preparer, candidates: flags.candidates, metrics: true });
+  const app = createApp({
+    store,
+    answerCache,
+    reader,
+    preparer,
+    candidates: flags.candidates,
+    metrics: true,
+    admission: flags.queueSize > 0 ? { ...DEFAULT_ADMISSION, queueSize: flags.queueSize, maxWaitMs: flags.queueWait } : null,
+    clientAsks: flags.clientAsks > 0 ? { limit: flags.clientAsks, windowMs: flags.clientWindow * 1000 } : undefined,
+  });
   let server: RunningServer | undefined;
   // Installed before --ingest runs: a signal during it stops the ingest between documents and says what was saved.
   onStopSignal(async (signal) => {

@@ -4,6 +4,8 @@ import type { GraphStore } from '../store/store.js';
 import { joinPassageTokens, storedSentenceTokens, storedTokensKey } from './passage-tokens.js';
 import { questionDigest, textDigest } from './question.js';
 import type { QaReader, ReadTimings } from './reader.js';
+import type { SlidingWindow } from '../sliding-window.js';
+import { ClientLimited } from './admission.js';
 import { SingleFlight } from './single-flight.js';
 import type { TokenizedText } from './tokenizers/tokenizer.js';
 
@@ -52,6 +54,8 @@ export class AnswerService {
     readonly reader: QaReader,
     readonly cache: AnswerCache,
     private readonly observer?: AnswerObserver,
+    /** Asks that need the model, per client (API key or address); unlimited when absent. */
+    private readonly clientAsks?: SlidingWindow,
   ) {}
 
   /** Cache scope: answers of another model are never reused. */
@@ -59,7 +63,8 @@ export class AnswerService {
     return `${this.reader.fingerprint}:${questionDigest(question)}`;
   }
 
-  async answer(requests: readonly AnswerRequest[]): Promise<ResolvedAnswer[]> {
+  /** `client` names who asks, for the limit of asks that need the model; cached answers are never limited. */
+  async answer(requests: readonly AnswerRequest[], client?: string): Promise<ResolvedAnswer[]> {
     let mark = performance.now();
     // One scope per distinct question: an ask's 20 requests share one digest.
     const scopeOf = new Map<string, string>();
@@ -75,6 +80,10 @@ export class AnswerService {
     const misses = requests.map((_, i) => i).filter((i) => cached[i] === null);
     this.observer?.onCacheLookup(requests.length - misses.length, misses.length);
     if (misses.length === 0) return results;
+    const waitMs = client && this.clientAsks ? this.clientAsks.take(client) : 0;
+    if (waitMs > 0) {
+      throw new ClientLimited(`this client has asked ${this.clientAsks!.limit} questions the model had to read within ${this.clientAsks!.windowMs / 1000} s`, waitMs);
+    }
 
     const flightKey = misses.map((i) => `${scopes[i]}|${requests[i].passage.key}|${keys[i].textDigest}`).sort().join('\n');
     const spans = await this.flights.run(flightKey, () => this.read(misses.map((i) => requests[i]), misses.map((i) => keys[i])));

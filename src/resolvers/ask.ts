@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { sentenceSpans } from '../domain.js';
 import { ask as askQuestion } from '../pipeline/ask.js';
+import { ClientLimited, Overloaded } from '../pipeline/admission.js';
 import { normalizeQuestion } from '../pipeline/question.js';
+import { retryLater } from './retry-later.js';
 import { badInput, countArgument, excludeArgument } from './arguments.js';
 import type { AnswerResolvers, QueryResolvers } from './generated-types.js';
 
@@ -20,14 +22,23 @@ export const ask: QueryResolvers['ask'] = async (_, { question, limit, years, ex
       extensions: { code: 'MODEL_UNAVAILABLE' },
     });
   }
-  return askQuestion(graph, answers, question, {
-    candidates: services.qa.candidates,
-    limit: answersWanted,
-    years: years ?? null,
-    exclude: [...excluded],
-    retrievals: services.retrievals,
-    noAnswer: services.qa.answers.reader.noAnswer,
-  });
+  const { qa } = services;
+  const run = () =>
+    askQuestion(graph, answers, question, {
+      candidates: qa.candidates,
+      limit: answersWanted,
+      years: years ?? null,
+      exclude: [...excluded],
+      retrievals: services.retrievals,
+      noAnswer: qa.answers.reader.noAnswer,
+    });
+  try {
+    return await (qa.admission ? qa.admission.run(run) : run());
+  } catch (error) {
+    if (error instanceof Overloaded) throw retryLater(error.message, 'SERVICE_UNAVAILABLE', error.retryAfterMs);
+    if (error instanceof ClientLimited) throw retryLater(error.message, 'TOO_MANY_REQUESTS', error.retryAfterMs);
+    throw error;
+  }
 };
 
 export const Answer: AnswerResolvers = {

@@ -1,6 +1,7 @@
 import { QuestionConcepts } from '../graph/question-concepts.js';
 import { ArticlePreparer } from '../ingest/article-preparer.js';
 import { IngestAborted, ingestDocuments } from '../ingest/ingest.js';
+import { AdmissionQueue, DEFAULT_ADMISSION, type AdmissionOptions } from '../pipeline/admission.js';
 import { AnswerService } from '../pipeline/answer-service.js';
 import type { QaReader } from '../pipeline/reader.js';
 import { RetrievalMemo } from '../pipeline/retrieval-memo.js';
@@ -9,6 +10,7 @@ import type { AnswerCache } from '../store/answer-cache.js';
 import { instrumentStore } from '../store/instrumented-store.js';
 import { MemoryAnswerCache } from '../store/memory-answer-cache.js';
 import type { GraphStore } from '../store/store.js';
+import { SlidingWindow, type RateLimit } from '../sliding-window.js';
 import { startHttpServer, type HttpServerOptions, type RunningServer } from './http-server.js';
 import { ServerMetrics } from './metrics.js';
 
@@ -25,6 +27,10 @@ export interface AppOptions {
   preparer?: ArticlePreparer;
   /** Sentences the reader reads per question. */
   candidates?: number;
+  /** The bounded queue asks wait in for the model (DEFAULT_ADMISSION when absent); null: none, every ask runs at once. */
+  admission?: AdmissionOptions | null;
+  /** Asks that need the model, per client (API key or address); unlimited when absent. */
+  clientAsks?: RateLimit;
   /** Prometheus metrics (served at /metrics), store calls counted by method. */
   metrics?: boolean;
 }
@@ -51,7 +57,10 @@ export const DEFAULT_CANDIDATES = 20;
 export function createApp(options: AppOptions): App {
   const metrics = options.metrics ? new ServerMetrics() : null;
   const answerCache = options.answerCache ?? new MemoryAnswerCache();
-  const answers = options.reader ? new AnswerService(options.store, options.reader, answerCache, metrics ?? undefined) : null;
+  const clientAsks = options.clientAsks && new SlidingWindow(options.clientAsks.limit, options.clientAsks.windowMs);
+  const answers = options.reader ? new AnswerService(options.store, options.reader, answerCache, metrics ?? undefined, clientAsks) : null;
+  const admissionOptions = options.admission === undefined ? DEFAULT_ADMISSION : options.admission;
+  const admission = answers && admissionOptions ? new AdmissionQueue(admissionOptions) : null;
   const store = metrics ? instrumentStore(options.store, metrics.onStoreCall) : options.store;
   let queue: Promise<unknown> = Promise.resolve();
   let preparer: Promise<ArticlePreparer> | undefined = options.preparer && Promise.resolve(options.preparer);
@@ -61,7 +70,7 @@ export function createApp(options: AppOptions): App {
     store,
     questionConcepts: new QuestionConcepts(store),
     retrievals: new RetrievalMemo(),
-    qa: answers && { answers, candidates: options.candidates ?? DEFAULT_CANDIDATES },
+    qa: answers && { answers, candidates: options.candidates ?? DEFAULT_CANDIDATES, admission },
     // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
     ingest(documents, onProgress) {
       const run = queue.then(async () => {
@@ -86,6 +95,7 @@ export function createApp(options: AppOptions): App {
       return run;
     },
   };
+  if (admission) metrics?.observeQueue(() => admission.queued);
   metrics?.observeCaches({ retrieval: () => services.retrievals.size, answers: () => answerCache.processEntries });
   return {
     services,

@@ -11,6 +11,12 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Whether an Authorization header value is `Bearer <apiKey>`. */
+export function isApiKey(authorization: string | undefined, apiKey: string): boolean {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  return token !== undefined && sameSecret(token, apiKey);
+}
+
 /** What a bearer token can hold: RFC 7235 token68 is narrower, but clients send any visible ASCII, and so may the key. */
 const SENDABLE = /^[\x21-\x7e]$/;
 
@@ -50,8 +56,7 @@ export function writeAuthorizationPlugin(apiKey: string | undefined, failures?: 
           const client = contextValue.clientAddress ?? 'unknown';
           const waitMs = failures?.waitMs(client) ?? 0;
           if (waitMs > 0) throw retryLater('too many failed authentications from this address', 'TOO_MANY_REQUESTS', waitMs);
-          const token = /^Bearer\s+(\S+)$/i.exec(contextValue.authorization ?? '')?.[1];
-          if (!token || !sameSecret(token, apiKey)) {
+          if (!isApiKey(contextValue.authorization, apiKey)) {
             failures?.record(client);
             throw new GraphQLError('mutations need the header "Authorization: Bearer <API key>"', {
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },

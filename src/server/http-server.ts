@@ -13,8 +13,8 @@ import type { Logger } from 'pino';
 import { schemaPath } from '../paths.js';
 import { resolvers } from '../resolvers/index.js';
 import { createRequestContext, type RequestContext, type Services } from '../resolvers/request-context.js';
-import { SlidingWindow } from '../sliding-window.js';
-import { writeAuthorizationPlugin } from './auth.js';
+import { SlidingWindow, type RateLimit } from '../sliding-window.js';
+import { isApiKey, writeAuthorizationPlugin } from './auth.js';
 import { RequestDrain } from './drain.js';
 import { createExpressHttpServer } from './express-http-server.js';
 import { graphiqlRouter } from './graphiql.js';
@@ -38,12 +38,6 @@ export interface HttpServerOptions {
   corsOrigins?: string[];
   logger?: Logger;
   metrics?: ServerMetrics;
-}
-
-/** At most `limit` events per `windowMs`. */
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
 }
 
 export interface RunningServer {
@@ -140,6 +134,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
           authorization: req.headers.authorization,
           requestId: String(req.id),
           clientAddress: req.ip ?? req.socket.remoteAddress,
+          client: options.apiKey && isApiKey(req.headers.authorization, options.apiKey) ? 'api-key' : `address ${req.ip ?? req.socket.remoteAddress}`,
         }),
     }),
   );

@@ -70,6 +70,18 @@ export class ServerMetrics implements AnswerObserver {
     });
   }
 
+  /** Asks waiting in the admission queue. Event-loop lag is among the default metrics (nodejs_eventloop_lag_*_seconds). */
+  observeQueue(waiting: () => number): void {
+    new Gauge({
+      name: 'kgqa_ask_queue_waiting',
+      help: 'Asks waiting in the bounded queue for the model',
+      registers: [this.registry],
+      collect() {
+        this.set(waiting());
+      },
+    });
+  }
+
   onCacheLookup(hits: number, misses: number): void {
     this.cacheLookups.inc({ result: 'hit' }, hits);
     this.cacheLookups.inc({ result: 'miss' }, misses);
