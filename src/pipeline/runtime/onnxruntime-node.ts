@@ -3,13 +3,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { workerModuleUrl } from '../../paths.js';
+import { WorkerClient } from '../../worker-rpc.js';
 import type { BatchTensors } from '../assemble.js';
 import { ModelLoadError } from '../model-dir.js';
 import type { Device, InferenceRuntime, QaLogits, QaModelSession } from './inference-runtime.js';
+import type { SessionThreadData, SessionThreadReady } from './onnx-session-thread.js';
 
 export interface OnnxRuntimeOptions {
   device?: Device;
-  /** Threads one inference may use (0: onnxruntime decides); the event loop stays free either way since runs are asynchronous. */
+  /** Threads one inference may use (0: onnxruntime decides); runs happen on a thread of their own, never on the event loop. */
   intraOpThreads?: number;
 }
 
@@ -37,52 +40,58 @@ export class OnnxRuntimeNode implements InferenceRuntime {
   }
 
   async load(modelPath: string): Promise<QaModelSession> {
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(modelPath, {
+    const data: SessionThreadData = {
+      modelPath,
+      options: {
         executionProviders: [this.device],
         intraOpNumThreads: this.intraOpThreads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+      },
+    };
+    let started: { client: WorkerClient; ready: SessionThreadReady };
+    try {
+      started = await WorkerClient.start<SessionThreadReady>(workerModuleUrl(import.meta.url, './onnx-session-thread.js'), data, {
+        name: 'kgqa model',
+        failure: (error) => Object.assign(new Error(error.message), { name: error.name }),
       });
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
       throw new ModelLoadError(`model ${modelPath}: ${this.description} cannot load it (${reason})`);
     }
-    for (const name of REQUIRED_INPUTS) {
-      if (!session.inputNames.includes(name)) throw new ModelLoadError(`model ${modelPath}: has no "${name}" input`);
+    const { client, ready } = started;
+    const missing =
+      REQUIRED_INPUTS.filter((name) => !ready.inputNames.includes(name)).map((name) => `has no "${name}" input`)[0] ??
+      REQUIRED_OUTPUTS.filter((name) => !ready.outputNames.includes(name)).map((name) => `has no "${name}" output`)[0];
+    if (missing) {
+      await client.close();
+      throw new ModelLoadError(`model ${modelPath}: ${missing}`);
     }
-    for (const name of REQUIRED_OUTPUTS) {
-      if (!session.outputNames.includes(name)) throw new ModelLoadError(`model ${modelPath}: has no "${name}" output`);
-    }
-    return new OnnxQaSession(session);
+    return new ThreadedQaSession(client, ready.inputNames);
   }
 }
 
-class OnnxQaSession implements QaModelSession {
-  readonly inputNames: readonly string[];
+class ThreadedQaSession implements QaModelSession {
   private readonly takesTokenTypes: boolean;
 
-  constructor(private readonly session: ort.InferenceSession) {
-    this.inputNames = session.inputNames;
+  constructor(
+    private readonly thread: WorkerClient,
+    readonly inputNames: readonly string[],
+  ) {
     // DistilBERT, RoBERTa, XLM-R and DeBERTa-v3 exports have no token types.
-    this.takesTokenTypes = session.inputNames.includes('token_type_ids');
+    this.takesTokenTypes = inputNames.includes('token_type_ids');
   }
 
-  async run(batch: BatchTensors): Promise<QaLogits> {
-    const dims = [batch.batchSize, batch.sequenceLength];
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', batch.inputIds, dims),
-      attention_mask: new ort.Tensor('int64', batch.attentionMask, dims),
-    };
-    if (this.takesTokenTypes) feeds.token_type_ids = new ort.Tensor('int64', batch.tokenTypeIds, dims);
-    const output = await this.session.run(feeds);
-    return { startLogits: output.start_logits.data as Float32Array, endLogits: output.end_logits.data as Float32Array };
+  run(batch: BatchTensors): Promise<QaLogits> {
+    // Copied to the thread, not moved: the reader reads inputIds again to select spans.
+    const inputs: Record<string, BigInt64Array> = { input_ids: batch.inputIds, attention_mask: batch.attentionMask };
+    if (this.takesTokenTypes) inputs.token_type_ids = batch.tokenTypeIds;
+    return this.thread.call<QaLogits>('run', [inputs, [batch.batchSize, batch.sequenceLength]]);
   }
 
-  async release(): Promise<void> {
-    await this.session.release();
+  release(): Promise<void> {
+    return this.thread.close();
   }
 }
 

@@ -1,0 +1,115 @@
+/**
+ * Overload: 1,000 distinct `ask`s sent at once to a real `kgqa serve` (the CORD-19 sample, a generated tiny model),
+ * while a probe asks `/healthz` every 20 ms until the flood is answered. Run once with admission control as
+ * configured and once without it (`--queue-size 0`, every ask at once: the behaviour before it), each on a fresh
+ * process over the same store. Reports asks answered vs refused, the flood's duration, /healthz p50/p99/max
+ * and the event loop's lag (prom-client's monitorEventLoopDelay histogram, read from /metrics after the flood).
+ *
+ *   npm run model:tiny && node dist/bench/overload.bench.js [--model DIR] [--asks 1000] [--queue-size 64] [--queue-wait 10000]
+ */
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/paths.js';
+import { loadQuestionSet } from '../test/support/question-set.js';
+import { startServe, stopServe } from './support/serve.js';
+import { loadReport, ms, quantile } from './support/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: join(packageRoot, '.kgqa', 'models', 'tiny') },
+    asks: { type: 'string', default: '1000' },
+    'queue-size': { type: 'string', default: '64' },
+    'queue-wait': { type: 'string', default: '10000' },
+    /** Options for the server's node, e.g. --cpu-prof to see what holds its event loop. */
+    'node-arg': { type: 'string', multiple: true, default: [] },
+  },
+});
+const asks = Number(args.asks);
+const questions = loadQuestionSet().map((q) => q.question);
+const ASK = 'query($q: String!) { ask(question: $q, limit: 5) { answers { text score passage { key } } } }';
+
+interface Reply {
+  status: number;
+  ms: number;
+}
+
+/** One POST on a connection of its own, as 1,000 separate clients would send it. */
+function post(url: URL, body: string): Promise<Reply> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+    });
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    req.end(body);
+  });
+}
+
+let probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+function get(url: URL): Promise<{ ms: number; text: string }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    request(url, { agent: probeAgent }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ ms: performance.now() - started, text }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+
+async function flood(label: string, extraArgs: string[], dataDir: string, ingest: boolean): Promise<void> {
+  // One load generator is one client: the per-client limit is not what is measured.
+  const server = await startServe({ modelDir: args.model, dataDir, ingest, extraArgs: ['--client-asks', '0', ...extraArgs], nodeArgs: args['node-arg'] });
+  try {
+    const health = new URL('/healthz', server.url);
+    const metricsUrl = new URL('/metrics', server.url);
+    // Warm-up: the model's first run and the JIT, then a scrape so the lag histogram starts now.
+    await post(server.url, JSON.stringify({ query: ASK, variables: { q: 'warm-up: what binds ACE2?' } }));
+    for (let i = 0; i < 20; i++) await get(health);
+    await get(metricsUrl);
+    const before = loadReport();
+    const started = performance.now();
+    let done = false;
+    const replies = Promise.all(
+      Array.from({ length: asks }, (_, i) => post(server.url, JSON.stringify({ query: ASK, variables: { q: `${questions[i % questions.length]} (${label} ${i})` } }))),
+    ).finally(() => (done = true));
+    const probes: number[] = [];
+    while (!done) {
+      probes.push((await get(health)).ms);
+      await sleep(20);
+    }
+    const answered = await replies;
+    const seconds = (performance.now() - started) / 1000;
+    const scraped = (await get(metricsUrl)).text;
+    const count = (status: number) => answered.filter((r) => r.status === status).length;
+    const ok = answered.filter((r) => r.status === 200).map((r) => r.ms);
+    console.log(`\n${label}: ${extraArgs.join(' ') || 'defaults'}; ${before}`);
+    console.log(
+      `  ${asks} asks in ${seconds.toFixed(1)} s: ${count(200)} answered (p50 ${ms(quantile(ok, 0.5))}, p99 ${ms(quantile(ok, 0.99))}), ` +
+        `${count(503)} refused 503, ${count(429)} refused 429, ${answered.length - count(200) - count(503) - count(429)} other`,
+    );
+    console.log(
+      `  /healthz over ${probes.length} probes: p50 ${ms(quantile(probes, 0.5))}, p99 ${ms(quantile(probes, 0.99))}, max ${ms(Math.max(...probes))}`,
+    );
+    console.log(
+      `  event-loop lag during the flood: p99 ${ms(metric(scraped, 'nodejs_eventloop_lag_p99_seconds'))}, max ${ms(metric(scraped, 'nodejs_eventloop_lag_max_seconds'))}`,
+    );
+  } finally {
+        probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    await stopServe(server.child);
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'kgqa-overload-'));
+console.log(`model ${args.model}; ${asks} concurrent distinct asks; ${loadReport()}`);
+await flood('admission control', ['--queue-size', args['queue-size']!, '--queue-wait', args['queue-wait']!], dataDir, true);
+await flood('baseline, no admission control', ['--queue-size', '0'], dataDir, false);
