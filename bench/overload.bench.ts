@@ -67,8 +67,7 @@ function get(url: URL): Promise<{ ms: number; text: string }> {
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
 
 async function flood(label: string, extraArgs: string[], dataDir: string, ingest: boolean): Promise<void> {
-  // One load generator is one client: the per-client limit is not what is measured.
-  const server = await startServe({ modelDir: args.model, dataDir, ingest, extraArgs: ['--client-asks', '0', ...extraArgs], nodeArgs: args['node-arg'] });
+  const server = await startServe({ modelDir: args.model, dataDir, ingest, extraArgs, nodeArgs: args['node-arg'] });
   try {
     const health = new URL('/healthz', server.url);
     const metricsUrl = new URL('/metrics', server.url);

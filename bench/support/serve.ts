@@ -44,6 +44,9 @@ export function startServe(options: ServeOptions): Promise<ServeProcess> {
     ...(store ? ['--store', store] : []),
     ...(ingest ? ['--ingest', cord19Dir] : []),
     ...(modelDir ? ['--model', modelDir] : []),
+    // A benchmark's load generator is one client: the per-client limit of asks would measure itself.
+    '--client-asks',
+    '0',
     ...extraArgs,
   ];
   const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
