@@ -111,6 +111,45 @@ describe('MemoryAnswerCache', () => {
   });
 });
 
+/** A flood of distinct questions: 1,000 questions × 20 passages, written as an ask writes them (one setMany each). */
+async function flood(cache: AnswerCache): Promise<void> {
+  for (let question = 0; question < 1_000; question++) {
+    await cache.setMany(Array.from({ length: 20 }, (_, p) => [key(`m:question-${question}`, `doc-${p % 7}`, p), span(p, p + 3, 0.5)] as const));
+  }
+}
+
+describe('a flood of distinct questions stays under the bound', () => {
+  it('memory: at most the configured entries, and at most the configured bytes', async () => {
+    const byEntries = new MemoryAnswerCache({ maxEntries: 500 });
+    await flood(byEntries);
+    expect(byEntries.processEntries).toBe(500);
+    const byBytes = new MemoryAnswerCache({ maxBytes: 64 * 1024 });
+    await flood(byBytes);
+    expect(byBytes.processBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(byBytes.processEntries).toBeGreaterThan(100);
+    expect(byBytes.processEntries).toBeLessThan(64 * 1024 / 120);
+    // The newest answers are the ones kept.
+    expect(await byBytes.getMany([key('m:question-999', 'doc-5', 19), key('m:question-0', 'doc-0', 0)])).toEqual([span(19, 22, 0.5), null]);
+  });
+
+  it.each(redis.targets)('$name: every answer key expires within the configured TTL', async ({ url }) => {
+    const store = await redis.open(url());
+    const ttlMs = 90_000;
+    await flood(new RedisAnswerCache(store, { ttlMs }));
+    const ttls: number[] = [];
+    await store.connection.onEachMaster(async (send) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = (await send(['SCAN', cursor, 'MATCH', store.keys.answersPattern, 'COUNT', '1000'])) as [string, string[]];
+        ttls.push(...((await Promise.all(keys.map((k) => send(['PTTL', k])))) as number[]));
+        cursor = next;
+      } while (cursor !== '0');
+    });
+    expect(ttls).toHaveLength(7_000);
+    expect(ttls.every((ttl) => ttl > 0 && ttl <= ttlMs)).toBe(true);
+  });
+});
+
 describe('openStore pairs each store with its answer cache', () => {
   it.each(redis.targets)('every process opening one $name shares its answers, none held in the process', async ({ url }) => {
     const location = `${url()}?namespace=${redis.namespace()}`;

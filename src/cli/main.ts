@@ -19,6 +19,7 @@ import { unsendableKeyReason } from '../server/auth.js';
 import type { RunningServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
+import { DEFAULT_MEMORY_ANSWER_CACHE, type MemoryAnswerCacheOptions } from '../store/memory-answer-cache.js';
 import { openStore, type OpenedStore } from '../store/open-store.js';
 import { backupDatabase } from '../store/sqlite/backup.js';
 import { checkDatabaseFile } from '../store/sqlite/integrity.js';
@@ -58,6 +59,9 @@ interface ServeFlags extends StoreFlags {
   queueWait: number;
   clientAsks: number;
   clientWindow: number;
+  answerCacheTtl: number;
+  answerCacheEntries: number;
+  answerCacheMb: number;
   authFailures: number;
   authFailureWindow: number;
 }
@@ -147,8 +151,8 @@ function describeHubModel(model: Pick<ResolvedModel, 'name' | 'dir' | 'hub'>): v
 }
 
 /** Lines about the store's files (an imported snapshot, a failed integrity check) go to the operator. */
-function openStoreFor(flags: Pick<StoreFlags, 'store' | 'dataDir'>): Promise<OpenedStore> {
-  return openStore({ url: flags.store, dataDir: flags.dataDir, notice: (line) => console.error(`kgqa: ${line}`) });
+function openStoreFor(flags: Pick<StoreFlags, 'store' | 'dataDir'>, answerCache?: MemoryAnswerCacheOptions): Promise<OpenedStore> {
+  return openStore({ url: flags.store, dataDir: flags.dataDir, answerCache, notice: (line) => console.error(`kgqa: ${line}`) });
 }
 
 /** SIGTERM and Ctrl-C run `stop` once; a second signal while it runs is ignored (stopping saves nothing more). */
@@ -309,6 +313,24 @@ storeOptions(
         .argParser(parseThreshold),
     )
     .addOption(
+      new Option('--answer-cache-ttl <seconds>', 'how long a cached answer is kept (in memory, or on Redis after the last write to its question and article)')
+        .env('KGQA_ANSWER_CACHE_TTL')
+        .default(DEFAULT_MEMORY_ANSWER_CACHE.ttlMs / 1000)
+        .argParser(parsePositive),
+    )
+    .addOption(
+      new Option('--answer-cache-entries <n>', 'answers the in-process cache holds at most (embedded store)')
+        .env('KGQA_ANSWER_CACHE_ENTRIES')
+        .default(DEFAULT_MEMORY_ANSWER_CACHE.maxEntries)
+        .argParser(parsePositive),
+    )
+    .addOption(
+      new Option('--answer-cache-mb <n>', 'estimated megabytes the in-process cache holds at most (embedded store)')
+        .env('KGQA_ANSWER_CACHE_MB')
+        .default(DEFAULT_MEMORY_ANSWER_CACHE.maxBytes / 1024 / 1024)
+        .argParser(parsePositive),
+    )
+    .addOption(
       new Option('--queue-size <n>', 'asks that may wait for the model; more are answered 503 SERVICE_UNAVAILABLE (0: no queue, every ask runs at once)')
         .env('KGQA_QUEUE_SIZE')
         .default(DEFAULT_ADMISSION.queueSize)
@@ -361,7 +383,11 @@ storeOptions(
       : undefined;
   const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir: reader?.model.path });
   // On Redis the answer cache is shared by every server of the corpus.
-  const opened = await openStoreFor(flags);
+  const opened = await openStoreFor(flags, {
+    ttlMs: flags.answerCacheTtl * 1000,
+    maxEntries: flags.answerCacheEntries,
+    maxBytes: flags.answerCacheMb * 1024 * 1024,
+  });
   const { store, answerCache } = opened;
   const app = createApp({
     store,

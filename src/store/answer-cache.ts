@@ -1,3 +1,6 @@
+/** How long an answer is kept unless configured (`--answer-cache-ttl`). */
+export const DEFAULT_ANSWER_TTL_MS = 24 * 3600_000;
+
 /** The reader's best span in one passage for one question: character offsets into the passage text. */
 export interface CachedSpan {
   start: number;

@@ -1,19 +1,44 @@
 import { LRUCache } from 'lru-cache';
 import { parsePassageKey } from '../domain.js';
-import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
+import { DEFAULT_ANSWER_TTL_MS, type AnswerCache, type AnswerCacheKey, type CachedSpan } from './answer-cache.js';
 
 export interface MemoryAnswerCacheOptions {
   maxEntries?: number;
+  /** Bound on the entries' estimated size (ENTRY_OVERHEAD_BYTES plus the key's and article id's characters each). */
+  maxBytes?: number;
   ttlMs?: number;
+}
+
+export const DEFAULT_MEMORY_ANSWER_CACHE = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024, ttlMs: DEFAULT_ANSWER_TTL_MS } as const;
+
+/**
+ * Heap an entry costs besides its strings' characters: the entry and span objects with three numbers, and
+ * lru-cache's slots for it (key, value, size, TTL start, two list links). An estimate; the byte bound is what an
+ * operator sizes with.
+ */
+const ENTRY_OVERHEAD_BYTES = 120;
+
+interface Entry {
+  span: CachedSpan;
+  /** The article the passage belongs to (what forgetArticles matches). */
+  articleId: string;
 }
 
 /** In-process answers, least recently used dropped first; each expires `ttlMs` after it was written. */
 export class MemoryAnswerCache implements AnswerCache {
-  /** By entry key, with the article the passage belongs to (what forgetArticles matches). */
-  private readonly entries: LRUCache<string, { span: CachedSpan; articleId: string }>;
+  private readonly entries: LRUCache<string, Entry>;
 
-  constructor({ maxEntries = 100_000, ttlMs = 24 * 3600_000 }: MemoryAnswerCacheOptions = {}) {
-    this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs });
+  constructor({
+    maxEntries = DEFAULT_MEMORY_ANSWER_CACHE.maxEntries,
+    maxBytes = DEFAULT_MEMORY_ANSWER_CACHE.maxBytes,
+    ttlMs = DEFAULT_MEMORY_ANSWER_CACHE.ttlMs,
+  }: MemoryAnswerCacheOptions = {}) {
+    this.entries = new LRUCache({
+      max: maxEntries,
+      maxSize: maxBytes,
+      sizeCalculation: (entry, key) => ENTRY_OVERHEAD_BYTES + key.length + entry.articleId.length,
+      ttl: ttlMs,
+    });
   }
 
   async getMany(keys: readonly AnswerCacheKey[]): Promise<(CachedSpan | null)[]> {
@@ -39,6 +64,11 @@ export class MemoryAnswerCache implements AnswerCache {
 
   get processEntries(): number {
     return this.entries.size;
+  }
+
+  /** The entries' estimated size, at most maxBytes. */
+  get processBytes(): number {
+    return this.entries.calculatedSize;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AnswerCache } from './answer-cache.js';
 import { join } from 'node:path';
-import { MemoryAnswerCache } from './memory-answer-cache.js';
+import { MemoryAnswerCache, type MemoryAnswerCacheOptions } from './memory-answer-cache.js';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store.js';
 import { RedisAnswerCache } from './redis-answer-cache.js';
 import { RedisUnavailableError } from './redis/connection.js';
@@ -16,6 +16,8 @@ export interface StoreOptions {
    */
   url: string;
   dataDir?: string;
+  /** Bounds of the answer cache: its TTL (in memory and on Redis) and, in memory, its entries and bytes. */
+  answerCache?: MemoryAnswerCacheOptions;
   /** Lines for the operator about the store's files (the embedded store's open checks). */
   notice?: (line: string) => void;
 }
@@ -30,10 +32,10 @@ export interface OpenedStore {
 
 export class StoreConfigError extends Error {}
 
-export async function openStore({ url, dataDir, notice }: StoreOptions): Promise<OpenedStore> {
+export async function openStore({ url, dataDir, notice, answerCache }: StoreOptions): Promise<OpenedStore> {
   if (url === 'sqlite' || url === 'memory') {
     const store = await SqliteStore.open({ dataDir, notice });
-    return { store, answerCache: new MemoryAnswerCache(), location: dataDir ? join(dataDir, DATABASE_FILE) : 'memory' };
+    return { store, answerCache: new MemoryAnswerCache(answerCache), location: dataDir ? join(dataDir, DATABASE_FILE) : 'memory' };
   }
   if (/^redis(\+cluster)?:\/\//.test(url)) {
     let store: RedisStore;
@@ -44,7 +46,7 @@ export async function openStore({ url, dataDir, notice }: StoreOptions): Promise
       if (error instanceof RedisUnavailableError) throw error;
       throw new StoreConfigError(`store "${url}": ${(error as Error).message}`);
     }
-    return { store, answerCache: new RedisAnswerCache(store), location: parseRedisUrl(url)?.display ?? url };
+    return { store, answerCache: new RedisAnswerCache(store, { ttlMs: answerCache?.ttlMs }), location: parseRedisUrl(url)?.display ?? url };
   }
   throw new StoreConfigError(`store "${url}" is not one of: sqlite, redis://host:port, redis+cluster://host:port,…`);
 }

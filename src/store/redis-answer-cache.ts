@@ -1,4 +1,4 @@
-import type { AnswerCache, AnswerCacheKey, CachedSpan } from './answer-cache.js';
+import { DEFAULT_ANSWER_TTL_MS, type AnswerCache, type AnswerCacheKey, type CachedSpan } from './answer-cache.js';
 import { luaScript, type RedisReply } from './redis/connection.js';
 import { parsePassageKey } from '../domain.js';
 import type { RedisStore } from './redis-store.js';
@@ -15,8 +15,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
 
-const DEFAULT_TTL_MS = 24 * 3600_000;
-
 /**
  * Answers shared by every kgqa process on one Redis. One hash per (scope, article) holds the spans by
  * passage positions and text digest ("first-last:digest"), under the article's hashtag, so a question's answers over
@@ -28,7 +26,7 @@ export class RedisAnswerCache implements AnswerCache {
 
   constructor(
     private readonly store: Pick<RedisStore, 'connection' | 'keys'>,
-    { ttlMs = DEFAULT_TTL_MS }: RedisAnswerCacheOptions = {},
+    { ttlMs = DEFAULT_ANSWER_TTL_MS }: RedisAnswerCacheOptions = {},
   ) {
     this.ttlMs = ttlMs;
   }
