@@ -294,7 +294,7 @@ storeOptions(
     .addOption(new Option('--port <n>', 'port to listen on').env('KGQA_PORT').default(4000).argParser(parsePort))
     .addOption(new Option('--host <host>', 'address to listen on').env('KGQA_HOST').default('127.0.0.1'))
     .option('--ingest <path>', 'ingest these files or folders before serving (unchanged ones are skipped); repeatable', collect, [])
-    .option('--development', 'include stack traces in error responses', false)
+    .option('--development', 'include stack traces and server file paths in error responses', false)
     .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
     .addOption(new Option('--device <device>', 'where onnxruntime runs the model: cpu, or cuda where the installed onnxruntime-node has CUDA').choices(DEVICES).env('KGQA_DEVICE').default('cpu'))
     .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
