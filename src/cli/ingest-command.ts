@@ -2,6 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { DocumentResult } from '../ingest/documents.js';
 import type { IngestProgress, IngestSummary } from '../ingest/ingest.js';
 import { listInputFiles, readDocumentFile } from '../ingest/read-files.js';
+import { formatTotals } from './store-lines.js';
 
 export async function readInputs(paths: readonly string[]): Promise<DocumentResult[]> {
   const results: DocumentResult[] = [];
@@ -37,7 +38,7 @@ export function formatSummary(summary: IngestSummary): string {
   const count = (outcome: string) => summary.accepted.filter((a) => a.outcome === outcome).length;
   const lines = [
     `ingested ${summary.accepted.length} documents (${count('created')} new, ${count('replaced')} replaced, ${count('unchanged')} unchanged) in ${summary.seconds.toFixed(2)} s`,
-    `store: ${summary.stats.articles} articles, ${summary.stats.sentences} sentences, ${summary.stats.concepts} concepts, ${summary.stats.edges} edges`,
+    `store: ${formatTotals(summary.stats)}`,
     `rejected: ${summary.rejected.length} documents`,
     ...summary.rejected.map((r) => oneLine(`  ${r.origin}${r.id ? ` (${r.id})` : ''}: ${r.reason}`)),
   ];

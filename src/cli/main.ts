@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { DEFAULT_MODEL_ID, resolveDefaultModel } from '../hub/default-model.js';
 import { terminalProgress } from '../hub/download-progress.js';
 import { hubSettingsFromEnv } from '../hub/hub-settings.js';
@@ -12,9 +13,10 @@ import { DEFAULT_ADMISSION } from '../pipeline/admission.js';
 import { loadQaReader } from '../pipeline/load-reader.js';
 import type { QaReader } from '../pipeline/reader.js';
 import { NO_ANSWER_MODES, saysNoAnswer, type NoAnswerMode } from '../pipeline/no-answer.js';
+import { packageRoot } from '../paths.js';
 import { DEVICES, type Device } from '../pipeline/runtime/inference-runtime.js';
 import { OnnxRuntimeNode } from '../pipeline/runtime/onnxruntime-node.js';
-import { createApp } from '../server/app.js';
+import { createApp, DEFAULT_CANDIDATES } from '../server/app.js';
 import { unsendableKeyReason } from '../server/auth.js';
 import type { RunningServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
@@ -23,7 +25,9 @@ import { DEFAULT_MEMORY_ANSWER_CACHE, type MemoryAnswerCacheOptions } from '../s
 import { openStore, type OpenedStore } from '../store/open-store.js';
 import { backupDatabase } from '../store/sqlite/backup.js';
 import { checkDatabaseFile } from '../store/sqlite/integrity.js';
+import { askQuestion, formatAnswers } from './ask-command.js';
 import { formatSummary, ingestPaths } from './ingest-command.js';
+import { formatTotals, requireEmbeddedStore, storeKind } from './store-lines.js';
 
 /** Exit codes: 0 done, 1 some documents were rejected (the rest were ingested), 2 bad usage or a fatal error. */
 const EXIT_REJECTED = 1;
@@ -43,18 +47,22 @@ interface StoreFlags {
   model?: string;
 }
 
-interface ServeFlags extends StoreFlags {
-  port: number;
-  host: string;
-  ingest: string[];
-  development: boolean;
+interface ReaderFlags {
+  model?: string;
   variant: 'fp32' | 'int8';
   device: Device;
   threads: number;
   candidates: number;
-  corsOrigin: string[];
   unanswerable: NoAnswerMode;
   nullThreshold: number;
+}
+
+interface ServeFlags extends StoreFlags, ReaderFlags {
+  port: number;
+  host: string;
+  ingest: string[];
+  development: boolean;
+  corsOrigin: string[];
   queueSize: number;
   queueWait: number;
   clientAsks: number;
@@ -64,6 +72,11 @@ interface ServeFlags extends StoreFlags {
   answerCacheMb: number;
   authFailures: number;
   authFailureWindow: number;
+}
+
+interface AskFlags extends StoreFlags, ReaderFlags {
+  limit: number;
+  json: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -95,7 +108,7 @@ function parsePositive(value: string): number {
 }
 
 /** Which store: --data-dir and --store. */
-function storeLocationOptions(command: Command): Command {
+function locationOptions(command: Command): Command {
   return command
     .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its database (kgqa.sqlite)').env('KGQA_DATA_DIR').default('data'))
     .addOption(
@@ -104,8 +117,16 @@ function storeLocationOptions(command: Command): Command {
 }
 
 function storeOptions(command: Command): Command {
-  return storeLocationOptions(command)
-    .option('--vocabulary <file>', 'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable', collect, [])
+  return modelOption(locationOptions(command)).option(
+    '--vocabulary <file>',
+    'concept vocabulary (.tsv or .tsv.gz: id, name, synonyms); repeatable',
+    collect,
+    [],
+  );
+}
+
+function modelOption(command: Command): Command {
+  return command
     .addOption(
       new Option(
         '--model <dir|owner/name[@revision]|default>',
@@ -113,6 +134,28 @@ function storeOptions(command: Command): Command {
       ).env(
         'KGQA_MODEL',
       ),
+    );
+}
+
+/** How the model runs and how much it reads; `serve` and `ask` share them. */
+function readerOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
+    .addOption(new Option('--device <device>', 'where onnxruntime runs the model: cpu, or cuda where the installed onnxruntime-node has CUDA').choices(DEVICES).env('KGQA_DEVICE').default('cpu'))
+    .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
+    .addOption(new Option('--candidates <n>', 'passages the model reads per question').default(DEFAULT_CANDIDATES).argParser(parseCount))
+    .addOption(
+      // Not --no-answer: Commander reads any --no-* option as the negation of a boolean.
+      new Option('--unanswerable <mode>', 'whether the model says a passage holds no answer (SQuAD 2.0 models): auto (when its name says squad2 / squad_v2), on, off')
+        .choices(NO_ANSWER_MODES)
+        .env('KGQA_UNANSWERABLE')
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--null-threshold <x>', "a passage has no answer when its null score exceeds its best span's by more than this (0: as Hugging Face decides)")
+        .env('KGQA_NULL_THRESHOLD')
+        .default(0)
+        .argParser(parseThreshold),
     );
 }
 
@@ -148,6 +191,21 @@ function describeHubModel(model: Pick<ResolvedModel, 'name' | 'dir' | 'hub'>): v
   const { commit, downloadedBytes, cacheOnly } = model.hub;
   const source = downloadedBytes > 0 ? `downloaded ${formatBytes(downloadedBytes)}` : cacheOnly ? 'from the cache, offline' : 'cached';
   console.error(`kgqa: model ${model.name} is commit ${commit.slice(0, 7)} (${source}): ${model.dir}`);
+}
+
+/** The reader of --model (none without it) and the line saying what answers. The runtime comes first: a device this build cannot use fails before any download. */
+async function loadReader(flags: ReaderFlags): Promise<{ reader: QaReader; line: string } | undefined> {
+  if (!flags.model) return undefined;
+  const runtime = new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads });
+  const choice = await chooseModel(flags.model, flags.variant);
+  const reader = await loadQaReader(choice.dir, {
+    variant: flags.variant,
+    runtime,
+    name: choice.name,
+    noAnswer: saysNoAnswer(flags.unanswerable, choice.name),
+    nullThreshold: flags.nullThreshold,
+  });
+  return { reader, line: modelLine(reader, runtime.description) };
 }
 
 /** Lines about the store's files (an imported snapshot, a failed integrity check) go to the operator. */
@@ -188,8 +246,18 @@ function modelLine(reader: QaReader, runtime: string): string {
   return `kgqa QA model: ${name} (${variant}, ${runtime}) — ${meaning}${noAnswer}`;
 }
 
+const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+
 const program = new Command('kgqa')
   .description('Question answering over a concept graph built from documents')
+  .version(version, '-V, --version', 'print the version of kgqa')
+  .addHelpText(
+    'after',
+    `
+Start with \`npm start\` (or kgqa serve --model DIR), then open http://localhost:4000/ in a browser: the web page
+asks questions and draws the concept graph. GraphiQL is at http://localhost:4000/graphql, Prometheus metrics at
+http://localhost:4000/metrics. \`kgqa <command> --help\` lists a command's options.`,
+  )
   .exitOverride()
   .showSuggestionAfterError();
 
@@ -220,7 +288,30 @@ storeOptions(
   }
 });
 
-storeLocationOptions(
+program
+  .command('backup')
+  .description('copy the embedded store, while it serves, into one file (restore: stop kgqa, put the file in place of kgqa.sqlite)')
+  .argument('<file>', 'the backup file to write (must not exist)')
+  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
+  .action((file: string, flags: { dataDir: string }) => {
+    const { articles, bytes, seconds } = backupDatabase(flags.dataDir, file);
+    console.log(`kgqa: backed up ${articles} articles to ${file} (${formatBytes(bytes)}, checked) in ${seconds.toFixed(1)} s`);
+  });
+
+program
+  .command('check')
+  .description("check the embedded store's file: SQLite's integrity check, then every article and sentence against its checksum")
+  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
+  .action((flags: { dataDir: string }) => {
+    const { file, problems, seconds } = checkDatabaseFile(flags.dataDir);
+    if (problems.length === 0) console.log(`kgqa: ${file} is intact (checked in ${seconds.toFixed(1)} s)`);
+    else {
+      console.log(`kgqa: ${file} is damaged: ${problems.join('; ')}; restore it from a backup, or move it away and ingest again`);
+      process.exitCode = EXIT_REJECTED;
+    }
+  });
+
+locationOptions(
   program
     .command('delete')
     .description('delete documents by id, as if they had never been ingested (ranks, edges, text index and cached answers follow)')
@@ -242,7 +333,7 @@ storeLocationOptions(
   }
 });
 
-storeLocationOptions(
+locationOptions(
   program
     .command('drop')
     .description('delete the whole corpus of the store (every document, concept, edge and cached answer)')
@@ -287,31 +378,49 @@ program
     }
   });
 
-storeOptions(
-  program
-    .command('serve')
-    .description('serve GraphQL (and GraphiQL at GET /graphql)')
+readerOptions(
+  modelOption(locationOptions(program.command('ask')))
+    .description('answer a question from the terminal: each answer with its sentence and article (needs --model)')
+    .argument('<question>', 'the question, quoted')
+    .addOption(new Option('--limit <n>', 'answers to print, best first').default(5).argParser(parseCount))
+    .option('--json', "print the answers as JSON (text, score, cached, the sentence with the answer's offsets in it, the article)", false),
+).action(async (question: string, flags: AskFlags) => {
+  requireEmbeddedStore(flags.store, flags.dataDir);
+  const loaded = await loadReader(flags);
+  if (!loaded) throw new Error('ask needs a QA model: give --model DIR, a Hub id or default (or set KGQA_MODEL)');
+  const opened = await openStoreFor(flags);
+  try {
+    if (!flags.json) console.error(loaded.line);
+    const app = createApp({ store: opened.store, answerCache: opened.answerCache, reader: loaded.reader, candidates: flags.candidates });
+    const answers = await askQuestion(app.services, question, flags.limit);
+    console.log(flags.json ? JSON.stringify({ question, answers }, null, 2) : formatAnswers(question, answers));
+  } finally {
+    await loaded.reader.close();
+    await opened.store.close();
+  }
+});
+
+locationOptions(program.command('stats'))
+  .description("print the store's totals: articles, sentences, concepts and edges")
+  .option('--json', 'print the totals as JSON', false)
+  .action(async (flags: { dataDir: string; store: string; json: boolean }) => {
+    requireEmbeddedStore(flags.store, flags.dataDir);
+    const opened = await openStoreFor(flags);
+    try {
+      const stats = await opened.store.stats();
+      console.log(flags.json ? JSON.stringify({ store: opened.location, ...stats }) : `${opened.location} (${storeKind(flags.store)}): ${formatTotals(stats)}`);
+    } finally {
+      await opened.store.close();
+    }
+  });
+
+readerOptions(
+  storeOptions(program.command('serve'))
+    .description('serve the web page (at /), GraphQL and GraphiQL (at /graphql) and metrics (at /metrics)')
     .addOption(new Option('--port <n>', 'port to listen on').env('KGQA_PORT').default(4000).argParser(parsePort))
     .addOption(new Option('--host <host>', 'address to listen on').env('KGQA_HOST').default('127.0.0.1'))
     .option('--ingest <path>', 'ingest these files or folders before serving (unchanged ones are skipped); repeatable', collect, [])
     .option('--development', 'include stack traces and server file paths in error responses', false)
-    .addOption(new Option('--variant <variant>', 'model weights: fp32 (onnx/model.onnx) or int8 (onnx/model_quantized.onnx)').choices(['fp32', 'int8']).default('fp32'))
-    .addOption(new Option('--device <device>', 'where onnxruntime runs the model: cpu, or cuda where the installed onnxruntime-node has CUDA').choices(DEVICES).env('KGQA_DEVICE').default('cpu'))
-    .addOption(new Option('--threads <n>', 'threads per inference (0: onnxruntime decides)').env('KGQA_THREADS').default(0).argParser(parseCount))
-    .addOption(new Option('--candidates <n>', 'passages the model reads per question').default(20).argParser(parseCount))
-    .addOption(
-      // Not --no-answer: Commander reads any --no-* option as the negation of a boolean.
-      new Option('--unanswerable <mode>', 'whether the model says a passage holds no answer (SQuAD 2.0 models): auto (when its name says squad2 / squad_v2), on, off')
-        .choices(NO_ANSWER_MODES)
-        .env('KGQA_UNANSWERABLE')
-        .default('auto'),
-    )
-    .addOption(
-      new Option('--null-threshold <x>', "a passage has no answer when its null score exceeds its best span's by more than this (0: as Hugging Face decides)")
-        .env('KGQA_NULL_THRESHOLD')
-        .default(0)
-        .argParser(parseThreshold),
-    )
     .addOption(
       new Option('--answer-cache-ttl <seconds>', 'how long a cached answer is kept (in memory, or on Redis after the last write to its question and article)')
         .env('KGQA_ANSWER_CACHE_TTL')
@@ -361,26 +470,16 @@ storeOptions(
         .env('KGQA_CORS_ORIGINS')
         .argParser((value, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)])
         .default([]),
-    ),
+    )
+    .addHelpText('after', '\nOnce it serves, open http://localhost:4000/ (or your --host and --port) for the web page; GraphiQL is at /graphql, metrics at /metrics.'),
 ).action(async (flags: ServeFlags) => {
   limitHeapGrowth();
   // Checked before anything loads: a key no client can send would refuse every write with no other sign.
   const apiKey = process.env.KGQA_API_KEY || undefined;
   const keyProblem = apiKey && unsendableKeyReason(apiKey);
   if (keyProblem) throw new Error(`KGQA_API_KEY cannot be used: ${keyProblem}`);
-  // The runtime first: a device this build cannot use fails before any download.
-  const runtime = flags.model ? new OnnxRuntimeNode({ device: flags.device, intraOpThreads: flags.threads }) : undefined;
-  const choice = flags.model ? await chooseModel(flags.model, flags.variant) : undefined;
-  const reader =
-    choice && runtime
-      ? await loadQaReader(choice.dir, {
-          variant: flags.variant,
-          runtime,
-          name: choice.name,
-          noAnswer: saysNoAnswer(flags.unanswerable, choice.name),
-          nullThreshold: flags.nullThreshold,
-        })
-      : undefined;
+  const loaded = await loadReader(flags);
+  const reader = loaded?.reader;
   const preparer = await ArticlePreparer.start({ vocabularies: flags.vocabulary, modelDir: reader?.model.path });
   // On Redis the answer cache is shared by every server of the corpus.
   const opened = await openStoreFor(flags, {
@@ -422,7 +521,8 @@ storeOptions(
     }
   }
   // Human-facing start-up lines go to stderr; stdout carries only the JSON request log.
-  if (reader) console.error(modelLine(reader, runtime!.description));
+  console.error(`kgqa store: ${storeKind(flags.store)}, ${opened.location}: ${formatTotals(await store.stats())}`);
+  if (loaded) console.error(loaded.line);
   else console.error('kgqa runs without a QA model: `ask` is unavailable (give --model DIR, a Hub id, or default)');
   if (!apiKey) console.error('kgqa: KGQA_API_KEY is not set, so mutations (writes) are refused');
   server = await app.listen({
@@ -434,7 +534,15 @@ storeOptions(
     authFailures: flags.authFailures > 0 ? { limit: flags.authFailures, windowMs: flags.authFailureWindow * 1000 } : undefined,
     logger: createLogger(),
   });
-  console.error(`kgqa serving GraphQL at ${server.url} (GraphiQL: open it in a browser)`);
+  const origin = new URL(server.url).origin;
+  console.error(
+    [
+      `kgqa serving GraphQL at ${server.url}`,
+      `  open the web page:  ${origin}/`,
+      `  GraphiQL:           ${server.url} (in a browser)`,
+      `  metrics:            ${origin}/metrics`,
+    ].join('\n'),
+  );
 });
 
 try {
