@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser.js';
+import { launchChromium, openPage, screenshot, screenshotDir, type WatchedPage } from './support/browser.js';
 import { cord19Dir, graphql, repoRoot, runCli, startServer, temporaryDir, type ServerProcess } from './support/cli.js';
 import { generateTinyModel } from './support/model.js';
 import { webBundleDir, webPageRouter } from '../src/server/web-page.js';
@@ -293,6 +293,121 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     await expect.poll(() => page.textContent('#graph-status')).toMatch(/and 0 links in the selected years \(2010–2020\)/);
     await page.getByRole('button', { name: 'All years' }).click();
     await expect.poll(() => page.textContent('#graph-status')).toMatch(/and [1-9]\d* links?\. /);
+  });
+
+  it('hides a concept from the graph and restores it, remembered in the browser', async () => {
+    const SEARCH = 'spike glycoprotein';
+    // The status line of the last test already reads "Found …": the click sets it loading, so wait for it to settle.
+    const search = async () => {
+      await page.getByRole('searchbox', { name: 'Search concepts' }).fill(SEARCH);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.waitForSelector('#graph-status[data-state=info]');
+      expect(await page.textContent('#graph-status')).toMatch(/^Found .* and \d+ links?/);
+    };
+    await search();
+    await showGraph(page);
+    const target = await page.evaluate(() => {
+      const { cy } = (window as any).kgqa;
+      const box = cy.container().getBoundingClientRect();
+      const node = cy.nodes('.concept').not('.question').max((n: any) => n.data('rank')).ele;
+      const p = node.renderedPosition();
+      return { x: box.left + p.x, y: box.top + p.y, id: node.id(), name: node.data('label') };
+    });
+    await page.mouse.click(target.x, target.y);
+    await expect.poll(() => page.textContent('#side-heading')).toBe(target.name);
+    await page.getByTestId('hide-concept').click();
+
+    const drawn = () => page.evaluate((id) => (window as any).kgqa.cy.getElementById(id).nonempty(), target.id);
+    expect(await drawn()).toBe(false);
+    expect(await page.evaluate((id) => (window as any).kgqa.cy.edges(`[source = "${id}"], [target = "${id}"]`).length, target.id)).toBe(0);
+    expect(await page.locator('#side-content .link-button', { hasText: target.name }).count()).toBe(0);
+    expect(await page.getByTestId('hidden-concept').allTextContents()).toEqual([`${target.name}Show again`]);
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('kgqa.hiddenConcepts')))!)).toEqual([{ id: target.id, name: target.name }]);
+    await screenshot(page, 'web-page-hidden-concept');
+
+    // Remembered: after a reload the same search draws the graph without it, though the server still returns it.
+    const api = await graphql(server.url, `query($t: String!) { search(text: $t, limit: 40) { links { source { id } target { id } } } }`, { t: SEARCH });
+    expect(api.data.search.links.some((l: any) => l.source.id === target.id || l.target.id === target.id)).toBe(true);
+    await page.reload();
+    await search();
+    expect(await drawn()).toBe(false);
+    expect(await page.getByTestId('hidden-concept').count()).toBe(1);
+
+    await page.getByRole('button', { name: `Show ${target.name} again` }).click();
+    await expect.poll(drawn).toBe(true);
+    expect(await page.getByTestId('hidden-concept').count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('kgqa.hiddenConcepts'))).toBe('[]');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('keeps the graph readable at 30 and 100 links: labels never overlap, the strongest concepts are named, the rest on hover', async () => {
+    for (const size of [30, 100]) {
+      const found = await graphql(
+        server.url,
+        `query($t: String!, $n: Int) { search(text: $t, limit: $n) { concepts { id name rank } links { source { id name rank } target { id name rank } rank weight years } } }`,
+        { t: 'coronavirus virus infection protein', n: size },
+      );
+      const { concepts, links } = found.data.search;
+      expect(links).toHaveLength(size);
+      await showGraph(page);
+      // The page's own drawing path (graph.show), fed the server's search at this size.
+      await page.evaluate(({ concepts, links }) => {
+        const { graph } = (window as any).kgqa;
+        graph.show({ concepts, edges: links, question: new Set(concepts.map((c: any) => c.id)), walked: new Set(), answers: [] });
+      }, { concepts, links });
+      // Measured as drawn: after the frames in which the page places labels again (after the layout's zoom).
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const labels = await page.evaluate(
+        () => {
+          const { cy } = (window as any).kgqa;
+          const shown = cy.nodes('.concept').filter((n: any) => !n.hasClass('label-off'));
+          const boxes = shown.map((n: any) => ({ id: n.id(), ...n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }) }));
+          const overlapping = boxes.flatMap((a: any, i: number) =>
+            boxes.slice(i + 1).filter((b: any) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2).map((b: any) => `${a.id} / ${b.id}`),
+          );
+          // Every label left off would, below its node, cover a shown label or (unless it is the question's) another node.
+          const bodies = cy.nodes().map((n: any) => ({ id: n.id(), ...n.renderedBoundingBox({ includeLabels: false }) }));
+          const needlesslyOff = cy
+            .nodes('.concept.label-off')
+            .filter((n: any) => {
+              const label = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+              const hits = (b: any) => label.x1 < b.x2 && b.x1 < label.x2 && label.y1 < b.y2 && b.y1 < label.y2;
+              return !boxes.some(hits) && (n.hasClass('question') || !bodies.some((b: any) => b.id !== n.id() && hits(b)));
+            })
+            .map((n: any) => n.id());
+          const strongestQuestion = cy.nodes('.question').max((n: any) => n.connectedEdges('.link').length).ele;
+          return {
+            nodes: cy.nodes('.concept').length,
+            links: cy.edges('.link').length,
+            shown: shown.length,
+            overlapping,
+            needlesslyOff,
+            strongestQuestionShown: !strongestQuestion.hasClass('label-off'),
+            unlabelled: cy.nodes('.concept.label-off').map((n: any) => n.id()),
+          };
+        },
+      );
+      expect(labels.links).toBe(size);
+      expect(labels.overlapping).toEqual([]);
+      expect(labels.needlesslyOff).toEqual([]);
+      expect(labels.strongestQuestionShown).toBe(true);
+      console.log(`${size} links: ${labels.nodes} concepts, ${labels.shown} labelled`);
+      await page.locator('#graph').screenshot({ path: join(screenshotDir, `graph-${size}-links.png`) });
+      if (labels.unlabelled.length > 0) {
+        // A concept without a label shows it on hover.
+        const point = await page.evaluate((id) => {
+          const { cy } = (window as any).kgqa;
+          const box = cy.container().getBoundingClientRect();
+          const p = cy.getElementById(id).renderedPosition();
+          return { x: box.left + p.x, y: box.top + p.y };
+        }, labels.unlabelled[0]);
+        await page.mouse.move(point.x, point.y);
+        await expect.poll(() => page.evaluate((id) => (window as any).kgqa.cy.getElementById(id).hasClass('label-hover'), labels.unlabelled[0])).toBe(true);
+        await page.locator('#graph').screenshot({ path: join(screenshotDir, `graph-${size}-links-hover.png`) });
+        await page.mouse.move(0, 0);
+      }
+    }
+    expect(watched.problems).toEqual([]);
   });
 
   it('shows empty and bad-input states in words', async () => {

@@ -125,6 +125,20 @@ const STYLE: cytoscape.StylesheetJson = [
   },
   { selector: '.faded', style: { opacity: 0.15 } },
   { selector: 'node.chosen', style: { 'border-color': COLORS.selected, 'border-width': 4 } },
+  // Labels that would overlap a stronger one or another node stay off until hovered or chosen (placeLabels).
+  { selector: 'node.concept.label-off', style: { 'text-opacity': 0 } },
+  { selector: 'node.concept.label-above', style: { 'text-valign': 'top', 'text-margin-y': -3 } },
+  {
+    selector: 'node.concept.label-hover',
+    style: {
+      'text-opacity': 1,
+      'z-index': 40,
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.9,
+      'text-background-padding': '2px',
+      'text-max-width': '320px',
+    },
+  },
 ];
 
 export class ConceptGraph {
@@ -132,11 +146,15 @@ export class ConceptGraph {
   private labelFactor = 1;
   private view: GraphView = { concepts: [], edges: [], question: new Set(), walked: new Set(), answers: [] };
 
+  private labelsPending = false;
+
   constructor(
     container: HTMLElement,
     private readonly handlers: GraphHandlers,
     /** Shown while the graph is empty. */
     private readonly placeholder?: HTMLElement,
+    /** Concepts the person hid: never drawn, nor their links. */
+    private readonly isHidden: (id: string) => boolean = () => false,
   ) {
     this.cy = cytoscape({
       container,
@@ -152,10 +170,19 @@ export class ConceptGraph {
       this.handlers.onLink(data.source, data.target);
     });
     this.cy.on('tap', 'node.answer', (event: EventObject) => this.handlers.onAnswer(event.target.data('index')));
-    this.cy.on('zoom', () => this.keepLabelsReadable());
+    this.cy.on('zoom', () => {
+      this.keepLabelsReadable();
+      this.placeLabelsSoon();
+    });
+    this.cy.on('dragfree', 'node', () => this.placeLabelsSoon());
+    this.cy.on('mouseover', 'node.concept', (event: EventObject) => void event.target.addClass('label-hover'));
+    this.cy.on('mouseout', 'node.concept', (event: EventObject) => void event.target.removeClass('label-hover'));
     this.cy.on('add remove', () => {
       if (this.placeholder) this.placeholder.hidden = this.cy.elements().nonempty();
     });
+    // Status lines above the graph change height without a scroll event, which is when cytoscape re-reads where its
+    // canvas is; re-read it as the pointer arrives, or clicks land beside what they aim at.
+    container.addEventListener('pointerenter', () => this.cy.resize());
     this.cy.on('mouseover', 'node, edge.link', () => (container.style.cursor = 'pointer'));
     this.cy.on('mouseout', 'node, edge.link', () => (container.style.cursor = ''));
   }
@@ -164,13 +191,14 @@ export class ConceptGraph {
     return this.cy.elements().empty();
   }
 
+  /** The concepts drawn (hidden ones left out). */
   concepts(): Concept[] {
-    return this.view.concepts;
+    return this.view.concepts.filter((c) => !this.isHidden(c.id));
   }
 
-  /** Links in the graph, strongest (walked first, then by rank) first. */
+  /** Links drawn, strongest (walked first, then by rank) first. */
   links(): Edge[] {
-    return [...this.view.edges].sort(
+    return this.view.edges.filter((e) => !this.isHidden(e.source.id) && !this.isHidden(e.target.id)).sort(
       (a, b) =>
         Number(this.view.walked.has(linkId(b.source.id, b.target.id))) - Number(this.view.walked.has(linkId(a.source.id, a.target.id))) ||
         b.rank - a.rank,
@@ -212,15 +240,30 @@ export class ConceptGraph {
     return fresh.length;
   }
 
+  /** Takes a concept the person just hid off the graph, with its links; the rest stays where it is. */
+  hide(id: string): void {
+    this.cy.getElementById(id).remove();
+    this.placeLabels();
+  }
+
+  /** Draws the current view again, e.g. after a hidden concept was restored. */
+  redraw(): void {
+    this.cy.elements().remove();
+    this.cy.add(this.elements());
+    this.layout(true);
+  }
+
   /** Marks one link as the one being read in the side panel. */
   chooseLink(source: string | null, target?: string): void {
     this.cy.elements().removeClass('chosen');
     if (source && target) this.cy.getElementById(linkId(source, target)).addClass('chosen');
+    this.placeLabels();
   }
 
   chooseConcept(id: string | null): void {
     this.cy.elements().removeClass('chosen');
     if (id) this.cy.getElementById(id).addClass('chosen');
+    this.placeLabels();
   }
 
   /** Fades everything but one answer and the concepts and link that led to it; null shows everything. */
@@ -241,8 +284,9 @@ export class ConceptGraph {
   }
 
   private elements(): ElementDefinition[] {
-    const present = new Set(this.view.concepts.map((c) => c.id));
-    const nodes: ElementDefinition[] = this.view.concepts.map((c) => ({
+    const shown = this.concepts();
+    const present = new Set(shown.map((c) => c.id));
+    const nodes: ElementDefinition[] = shown.map((c) => ({
       group: 'nodes',
       data: { id: c.id, label: c.name, rank: c.rank, size: 20 },
       classes: this.view.question.has(c.id) ? 'concept question' : 'concept',
@@ -308,6 +352,10 @@ export class ConceptGraph {
       .style({ 'font-size': 11 * factor, 'text-outline-width': 2 * factor, 'text-margin-y': 3 * factor, 'text-max-width': `${120 * factor}px` })
       .selector('node.concept.question')
       .style({ 'font-size': 13 * factor, 'text-max-width': `${200 * factor}px` })
+      .selector('node.concept.label-above')
+      .style({ 'text-margin-y': -3 * factor })
+      .selector('node.concept.label-hover')
+      .style({ 'text-max-width': `${320 * factor}px` })
       .selector('node.answer')
       .style({ width: 28 * factor, height: 20 * factor, 'font-size': 11 * factor })
       .selector('edge.link.chosen')
@@ -347,7 +395,64 @@ export class ConceptGraph {
       } as cytoscape.LayoutOptions)
       .run();
     this.keepLabelsReadable();
+    this.placeLabels();
   }
+
+  private placeLabelsSoon(): void {
+    if (this.labelsPending) return;
+    this.labelsPending = true;
+    requestAnimationFrame(() => {
+      this.labelsPending = false;
+      this.placeLabels();
+    });
+  }
+
+  /**
+   * Labels on demand, so a graph of 100 links stays readable: strongest first (the chosen concept and the ends of
+   * the chosen link, then the question's concepts, then by number of links and rank), a label is shown below its
+   * node, or else above it, only where it overlaps no label already shown and no other node. The rest show on
+   * hover. Boxes are in model coordinates, where labels grow as the graph is zoomed out (keepLabelsReadable), so
+   * this reruns on zoom.
+   */
+  placeLabels(): void {
+    const concepts = this.cy.nodes('.concept');
+    const chosenLink = this.cy.edges('.link.chosen');
+    const forced = (node: cytoscape.NodeSingular) => node.hasClass('chosen') || chosenLink.connectedNodes().contains(node);
+    const strength = (node: cytoscape.NodeSingular) => [
+      Number(forced(node)),
+      Number(node.hasClass('question')),
+      node.connectedEdges('.link').length,
+      node.data('rank') as number,
+    ];
+    const ordered = concepts.toArray().sort((a, b) => {
+      const [sa, sb] = [strength(a), strength(b)];
+      for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sb[i] - sa[i];
+      return a.id() < b.id() ? -1 : 1;
+    });
+    const bodies = this.cy.nodes().map((node) => ({ id: node.id(), box: node.boundingBox({ includeLabels: false, includeOverlays: false }) }));
+    const shown: cytoscape.BoundingBox12[] = [];
+    // The question's concepts are named even over another node (their labels are bold and outlined); never over a label.
+    const free = (node: cytoscape.NodeSingular, label: cytoscape.BoundingBox12) =>
+      !shown.some((box) => overlaps(box, label)) &&
+      (node.hasClass('question') || !bodies.some((body) => body.id !== node.id() && overlaps(body.box, label)));
+    // Not in a batch: each box must be measured with the classes set so far.
+    concepts.removeClass('label-above');
+    for (const node of ordered) {
+      const below = node.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      const body = node.boundingBox({ includeLabels: false, includeOverlays: false });
+      // The same box mirrored to the top of the node (text-margin-y 3 below, -3 above, scaled with the labels).
+      const gap = below.y1 - body.y2;
+      const above = { x1: below.x1, x2: below.x2, y2: body.y1 - gap, y1: body.y1 - gap - (below.y2 - below.y1) };
+      const place = free(node, below) || forced(node) ? below : free(node, above) ? above : null;
+      node.toggleClass('label-off', place === null);
+      node.toggleClass('label-above', place === above);
+      if (place) shown.push(place);
+    }
+  }
+}
+
+function overlaps(a: cytoscape.BoundingBox12, b: cytoscape.BoundingBox12): boolean {
+  return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 }
 
 /** FNV-1a: a stable number from a string. */

@@ -4,6 +4,7 @@ import { ApiError, type Answer, type AskResult, type Edge } from './api.js';
 import { answerItem, summary } from './answers.js';
 import { byId, clear, formatCount, h, plural } from './dom.js';
 import { ConceptGraph, linkId, type GraphAnswer } from './graph.js';
+import { HiddenConcepts } from './hidden-concepts.js';
 import { SidePanel } from './panel.js';
 
 const MAX_YEAR_SPAN = 300;
@@ -38,13 +39,19 @@ const state = {
 };
 
 const panel = new SidePanel(byId('side-heading'), byId('side-content'));
-const graph = new ConceptGraph(byId('graph'), {
-  onConcept: (id) => void expandConcept(id),
-  onLink: (source, target) => void openLink(source, target),
-  onAnswer: (index) => revealAnswer(index),
-}, byId('graph-placeholder'));
+const hidden = new HiddenConcepts();
+const graph = new ConceptGraph(
+  byId('graph'),
+  {
+    onConcept: (id) => void expandConcept(id),
+    onLink: (source, target) => void openLink(source, target),
+    onAnswer: (index) => revealAnswer(index),
+  },
+  byId('graph-placeholder'),
+  (id) => hidden.has(id),
+);
 // A handle for developers in the console and for the browser tests.
-(window as unknown as { kgqa: unknown }).kgqa = { graph, cy: graph.cy };
+(window as unknown as { kgqa: unknown }).kgqa = { graph, cy: graph.cy, hidden };
 
 // ---------- status helpers ----------
 
@@ -326,10 +333,17 @@ async function expandConcept(id: string): Promise<void> {
       return;
     }
     const years = state.years;
-    const edges = years ? found.edges.filter((e) => e.years.some((y) => years.includes(y))) : found.edges;
+    const edges = found.edges.filter((e) => (!years || e.years.some((y) => years.includes(y))) && !hidden.has(e.source.id) && !hidden.has(e.target.id));
     const added = graph.expand(id, edges);
     graph.chooseConcept(id);
-    panel.concept(found.concept, added, found.totalCount, edges, (edge) => void openLink(edge.source.id, edge.target.id));
+    panel.concept(
+      found.concept,
+      added,
+      found.totalCount,
+      edges,
+      (edge) => void openLink(edge.source.id, edge.target.id),
+      () => hideConcept(found.concept),
+    );
     setStatus(graphStatus, 'info', `Added ${added} link${added === 1 ? '' : 's'} around “${found.concept.name}” (its ${edges.length} strongest of ${found.totalCount}).`);
   } catch (error) {
     panel.error(name, `Could not load the neighbours. ${describe(error)}`);
@@ -361,6 +375,40 @@ async function openLink(source: string, target: string): Promise<void> {
   } catch (error) {
     panel.error(title, `Could not load the sentences. ${describe(error)}`);
   }
+}
+
+// ---------- hiding concepts ----------
+
+function hideConcept(concept: { id: string; name: string }): void {
+  hidden.hide(concept);
+  graph.hide(concept.id);
+  showLinkList();
+  setStatus(graphStatus, 'info', `“${concept.name}” is hidden from the graph; “Show again” below the graph brings it back.`);
+}
+
+function restoreConcept(concept: { id: string; name: string }): void {
+  hidden.restore(concept.id);
+  graph.redraw();
+  showLinkList();
+  setStatus(graphStatus, 'info', `“${concept.name}” is shown again.`);
+}
+
+/** The hidden concepts under the graph, each with its way back. */
+function showHiddenList(): void {
+  const list = byId('hidden-concepts');
+  const concepts = hidden.list();
+  list.hidden = concepts.length === 0;
+  list.replaceChildren(
+    h('span', { class: 'label' }, `Hidden concepts (${concepts.length}):`),
+    ...concepts.map((concept) =>
+      h(
+        'span',
+        { class: 'hidden-concept', 'data-testid': 'hidden-concept' },
+        concept.name,
+        h('button', { type: 'button', class: 'secondary', 'aria-label': `Show ${concept.name} again`, onclick: () => restoreConcept(concept) }, 'Show again'),
+      ),
+    ),
+  );
 }
 
 function showLinkList(): void {
@@ -453,6 +501,8 @@ byId('year-clear').addEventListener('click', () => {
   applyYears(null);
 });
 byId('connection-retry').addEventListener('click', () => void loadOverview());
+hidden.onChange(showHiddenList);
+showHiddenList();
 
 void loadOverview();
 const initial = new URL(location.href).searchParams.get('q');

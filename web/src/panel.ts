@@ -74,12 +74,18 @@ export class SidePanel {
     );
   }
 
-  concept(concept: Concept, added: number, total: number, edges: Edge[], onLink: (edge: Edge) => void): void {
+  concept(concept: Concept, added: number, total: number, edges: Edge[], onLink: (edge: Edge) => void, onHide: () => void): void {
     this.heading.textContent = concept.name;
     clear(this.content);
     this.content.removeAttribute('aria-busy');
     this.content.append(
       h('p', {}, `Mentioned in ${plural(concept.rank, 'sentence')}; linked to ${plural(total, 'concept')}.`),
+      h(
+        'p',
+        {},
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'hide-concept', onclick: onHide }, `Hide “${concept.name}” from the graph`),
+        h('span', { class: 'muted' }, ' (this browser remembers it; restore it below the graph)'),
+      ),
       h(
         'p',
         { class: 'muted' },
