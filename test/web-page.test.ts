@@ -58,6 +58,18 @@ async function showGraph(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
+/** Where on the page a concept of the graph is drawn: `id`, or else the strongest concept not in the question. */
+async function conceptPoint(page: Page, id?: string): Promise<{ x: number; y: number; id: string; name: string }> {
+  await showGraph(page);
+  return page.evaluate((wanted) => {
+    const { cy } = (window as any).kgqa;
+    const box = cy.container().getBoundingClientRect();
+    const node = wanted ? cy.getElementById(wanted) : cy.nodes('.concept').not('.question').max((n: any) => n.data('rank')).ele;
+    const p = node.renderedPosition();
+    return { x: box.left + p.x, y: box.top + p.y, id: node.id(), name: node.data('label') };
+  }, id ?? null);
+}
+
 /** Clicks a link (an edge) of the graph where no node or answer tag covers it; returns the link's id. */
 async function clickLink(page: Page, selector: string, only?: string[]): Promise<{ source: string; target: string }> {
   await showGraph(page);
@@ -269,14 +281,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     expect(before).toBeGreaterThan(1);
 
     // Click a concept that is not yet expanded: its neighbours join the graph.
-    await showGraph(page);
-    const point = await page.evaluate(() => {
-      const { cy } = (window as any).kgqa;
-      const box = cy.container().getBoundingClientRect();
-      const node = cy.nodes('.concept').not('.question').max((n: any) => n.data('rank')).ele;
-      const p = node.renderedPosition();
-      return { x: box.left + p.x, y: box.top + p.y, name: node.data('label') };
-    });
+    const point = await conceptPoint(page);
     await page.mouse.click(point.x, point.y);
     await expect.poll(() => page.textContent('#graph-status')).toMatch(/^Added \d+ links? around/);
     expect(await page.textContent('#side-heading')).toBe(point.name);
@@ -305,14 +310,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
       expect(await page.textContent('#graph-status')).toMatch(/^Found .* and \d+ links?/);
     };
     await search();
-    await showGraph(page);
-    const target = await page.evaluate(() => {
-      const { cy } = (window as any).kgqa;
-      const box = cy.container().getBoundingClientRect();
-      const node = cy.nodes('.concept').not('.question').max((n: any) => n.data('rank')).ele;
-      const p = node.renderedPosition();
-      return { x: box.left + p.x, y: box.top + p.y, id: node.id(), name: node.data('label') };
-    });
+    const target = await conceptPoint(page);
     await page.mouse.click(target.x, target.y);
     await expect.poll(() => page.textContent('#side-heading')).toBe(target.name);
     await page.getByTestId('hide-concept').click();
@@ -395,12 +393,7 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
       await page.locator('#graph').screenshot({ path: join(screenshotDir, `graph-${size}-links.png`) });
       if (labels.unlabelled.length > 0) {
         // A concept without a label shows it on hover.
-        const point = await page.evaluate((id) => {
-          const { cy } = (window as any).kgqa;
-          const box = cy.container().getBoundingClientRect();
-          const p = cy.getElementById(id).renderedPosition();
-          return { x: box.left + p.x, y: box.top + p.y };
-        }, labels.unlabelled[0]);
+        const point = await conceptPoint(page, labels.unlabelled[0]);
         await page.mouse.move(point.x, point.y);
         await expect.poll(() => page.evaluate((id) => (window as any).kgqa.cy.getElementById(id).hasClass('label-hover'), labels.unlabelled[0])).toBe(true);
         await page.locator('#graph').screenshot({ path: join(screenshotDir, `graph-${size}-links-hover.png`) });
