@@ -323,11 +323,13 @@ describe('the web page in Chromium, served by kgqa over the CORD-19 sample (tiny
     expect(JSON.parse((await page.evaluate(() => localStorage.getItem('kgqa.hiddenConcepts')))!)).toEqual([{ id: target.id, name: target.name }]);
     await screenshot(page, 'web-page-hidden-concept');
 
-    // Remembered: after a reload the same search draws the graph without it, though the server still returns it.
+    // Remembered: after a reload the same search leaves it out, asked of the server with `exclude` (which otherwise returns it).
     const api = await graphql(server.url, `query($t: String!) { search(text: $t, limit: 40) { links { source { id } target { id } } } }`, { t: SEARCH });
     expect(api.data.search.links.some((l: any) => l.source.id === target.id || l.target.id === target.id)).toBe(true);
     await page.reload();
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && (request.postData() ?? '').includes('query Search'));
     await search();
+    expect(JSON.parse((await sent).postData()!).variables.exclude).toEqual([target.id]);
     expect(await drawn()).toBe(false);
     expect(await page.getByTestId('hidden-concept').count()).toBe(1);
 

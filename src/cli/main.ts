@@ -355,29 +355,6 @@ locationOptions(
   }
 });
 
-program
-  .command('backup')
-  .description('copy the embedded store, while it serves, into one file (restore: stop kgqa, put the file in place of kgqa.sqlite)')
-  .argument('<file>', 'the backup file to write (must not exist)')
-  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
-  .action((file: string, flags: { dataDir: string }) => {
-    const { articles, bytes, seconds } = backupDatabase(flags.dataDir, file);
-    console.log(`kgqa: backed up ${articles} articles to ${file} (${formatBytes(bytes)}, checked) in ${seconds.toFixed(1)} s`);
-  });
-
-program
-  .command('check')
-  .description("check the embedded store's file: SQLite's integrity check, then every article and sentence against its checksum")
-  .addOption(new Option('--data-dir <dir>', 'the data folder of the store').env('KGQA_DATA_DIR').default('data'))
-  .action((flags: { dataDir: string }) => {
-    const { file, problems, seconds } = checkDatabaseFile(flags.dataDir);
-    if (problems.length === 0) console.log(`kgqa: ${file} is intact (checked in ${seconds.toFixed(1)} s)`);
-    else {
-      console.log(`kgqa: ${file} is damaged: ${problems.join('; ')}; restore it from a backup, or move it away and ingest again`);
-      process.exitCode = EXIT_REJECTED;
-    }
-  });
-
 readerOptions(
   modelOption(locationOptions(program.command('ask')))
     .description('answer a question from the terminal: each answer with its sentence and article (needs --model)')

@@ -152,10 +152,13 @@ export async function fetchOverview(): Promise<{ stats: Stats; model: ModelInfo 
   return request('{ stats { articles sentences concepts edges } model { name variant meaningful noAnswer generated description } }');
 }
 
-export async function ask(question: string, years: number[] | null, limit = 5): Promise<AskResult> {
+/** The server takes at most 200 excluded concepts (MAX_EXCLUDED_CONCEPTS); the page hides the rest itself. */
+const MAX_EXCLUDED = 200;
+
+export async function ask(question: string, years: number[] | null, exclude: string[], limit = 5): Promise<AskResult> {
   const data = await request<{ ask: AskResult }>(
-    `query Ask($question: String!, $years: [Int!], $limit: Int) {
-      ask(question: $question, years: $years, limit: $limit) {
+    `query Ask($question: String!, $years: [Int!], $exclude: [ID!], $limit: Int) {
+      ask(question: $question, years: $years, exclude: $exclude, limit: $limit) {
         question tookMs noAnswer
         concepts { ${CONCEPT} }
         candidates { key }
@@ -166,29 +169,29 @@ export async function ask(question: string, years: number[] | null, limit = 5): 
         }
       }
     }`,
-    { question, years, limit },
+    { question, years, exclude: exclude.slice(0, MAX_EXCLUDED), limit },
   );
   return data.ask;
 }
 
-export async function search(text: string, years: number[] | null, limit = 40): Promise<SearchResult> {
+export async function search(text: string, years: number[] | null, exclude: string[], limit = 40): Promise<SearchResult> {
   const data = await request<{ search: SearchResult }>(
-    `query Search($text: String!, $years: [Int!], $limit: Int) {
-      search(text: $text, years: $years, limit: $limit) { years concepts { ${CONCEPT} } links { ${EDGE} } }
+    `query Search($text: String!, $years: [Int!], $exclude: [ID!], $limit: Int) {
+      search(text: $text, years: $years, exclude: $exclude, limit: $limit) { years concepts { ${CONCEPT} } links { ${EDGE} } }
     }`,
-    { text, years, limit },
+    { text, years, exclude: exclude.slice(0, MAX_EXCLUDED), limit },
   );
   return data.search;
 }
 
-export async function conceptNeighbours(id: string, first = 12): Promise<{ concept: Concept; edges: Edge[]; totalCount: number } | null> {
+export async function conceptNeighbours(id: string, exclude: string[], first = 12): Promise<{ concept: Concept; edges: Edge[]; totalCount: number } | null> {
   const data = await request<{
     concept: (Concept & { edges: { totalCount: number; edges: { node: Edge }[] } }) | null;
   }>(
-    `query Neighbours($id: ID!, $first: Int) {
-      concept(id: $id) { ${CONCEPT} edges(first: $first) { totalCount edges { node { ${EDGE} } } } }
+    `query Neighbours($id: ID!, $exclude: [ID!], $first: Int) {
+      concept(id: $id) { ${CONCEPT} edges(first: $first, exclude: $exclude) { totalCount edges { node { ${EDGE} } } } }
     }`,
-    { id, first },
+    { id, exclude: exclude.slice(0, MAX_EXCLUDED), first },
   );
   if (!data.concept) return null;
   const { edges, ...concept } = data.concept;

@@ -166,7 +166,7 @@ async function askQuestion(question: string): Promise<void> {
   setStatus(answersStatus, 'loading', 'Finding answers: reading the candidate passages…');
   setStatus(graphStatus, 'loading', 'Walking the graph from your question…');
   const years = state.years;
-  const [asked, searched] = await Promise.allSettled([api.ask(question, years), api.search(question, years, 30)]);
+  const [asked, searched] = await Promise.allSettled([api.ask(question, years, hidden.ids()), api.search(question, years, hidden.ids(), 30)]);
   if (generation !== state.generation) return;
   askButton.disabled = false;
   askButton.textContent = 'Ask';
@@ -300,7 +300,7 @@ async function searchConcepts(text: string): Promise<void> {
   state.view = { kind: 'search', text };
   setStatus(graphStatus, 'loading', `Searching concepts for “${text}”…`);
   try {
-    const result = await api.search(text, state.years, 40);
+    const result = await api.search(text, state.years, hidden.ids(), 40);
     if (generation !== state.generation) return;
     connectionOk();
     if (!state.years) showKnownYears(result.years, result.links.length);
@@ -326,7 +326,7 @@ async function expandConcept(id: string): Promise<void> {
   graph.chooseConcept(id);
   panel.loading(name, `Loading the neighbours of “${name}”…`);
   try {
-    const found = await api.conceptNeighbours(id, 12);
+    const found = await api.conceptNeighbours(id, hidden.ids(), 12);
     connectionOk();
     if (!found) {
       panel.error(name, 'This concept is no longer in the graph.');
@@ -388,6 +388,8 @@ function hideConcept(concept: { id: string; name: string }): void {
 
 function restoreConcept(concept: { id: string; name: string }): void {
   hidden.restore(concept.id);
+  // The view was asked of the server without this concept: ask again to bring it and its links back.
+  if (rerunView()) return;
   graph.redraw();
   showLinkList();
   setStatus(graphStatus, 'info', `“${concept.name}” is shown again.`);
@@ -467,10 +469,16 @@ function readYears(): number[] | null | 'invalid' {
 
 function applyYears(years: number[] | null): void {
   state.years = years;
+  if (!rerunView()) setStatus(graphStatus, 'hint', years ? `Showing only ${years[0]}–${years[years.length - 1]}. Ask a question or search concepts.` : 'Showing all years.');
+}
+
+/** Asks the server again for what the page shows (after a change of years or hidden concepts); false when it shows nothing yet. */
+function rerunView(): boolean {
   const view = state.view;
   if (view?.kind === 'ask') void askQuestion(view.question);
   else if (view?.kind === 'search') void searchConcepts(view.text);
-  else setStatus(graphStatus, 'hint', years ? `Showing only ${years[0]}–${years[years.length - 1]}. Ask a question or search concepts.` : 'Showing all years.');
+  else return false;
+  return true;
 }
 
 // ---------- wiring ----------
