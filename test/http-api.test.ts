@@ -42,6 +42,20 @@ describe('GraphQL over HTTP on the seed corpus', () => {
     }
   });
 
+  it('refuses ids that are not well-formed Unicode with BAD_USER_INPUT', async () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['query($id: ID!) { article(id: $id) { title } }', { id: 'doc\ud800' }, /"id" is not well-formed Unicode \(a lone surrogate \\ud800 at character 4\)/],
+      ['query($id: ID!) { concept(id: $id) { name } }', { id: '\udfff' }, /"id" is not well-formed Unicode/],
+      ['query($key: ID!) { sentence(key: $key) { text } }', { key: 'a\ud800#0' }, /"key" is not well-formed Unicode/],
+      ['query($t: ID!) { edge(source: "KGQA:0001", target: $t) { rank } }', { t: 'x\udbff' }, /"target" is not well-formed Unicode/],
+    ];
+    for (const [query, variables, message] of cases) {
+      const response = await graphql(server.url, query, variables);
+      expect(response.errors?.[0].extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0].message).toMatch(message);
+    }
+  });
+
   it('reports malformed queries with a GraphQL error code', async () => {
     const response = await graphql(server.url, '{ search(text: 12) { nope } }');
     expect(response.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

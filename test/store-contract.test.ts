@@ -5,6 +5,7 @@ import { indexTerms } from '../src/text/index-terms.js';
 import { readInputs } from '../src/cli/ingest-command.js';
 import { sentenceKey, type EdgeKey, type SentenceRecord, type SentenceTokens } from '../src/domain.js';
 import { ArticlePreparer } from '../src/ingest/article-preparer.js';
+import { toDocument } from '../src/ingest/documents.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -406,6 +407,27 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     const a1 = article('a1', 2000, [['x']]);
     await store.writeArticle(a1);
     expect(await store.articleHashes(['a1', 'nope'])).toEqual([a1.article.contentHash, null]);
+  });
+
+  it('refuses ill-formed Unicode ids and stores lone surrogates of text as U+FFFD', async () => {
+    const store = await open();
+    await expect(store.writeArticle(article('doc\ud800', 2000, [['x']]))).rejects.toThrow(/not well-formed Unicode/);
+    const preparer = await ArticlePreparer.start({});
+    const documents = [
+      toDocument({ id: 'doc\ud800', title: 'one', year: null, paragraphs: ['Coronavirus spike protein binds receptors.'] }, 'first'),
+      toDocument({ id: 'doc\udbff', title: 'two', year: null, paragraphs: ['Coronavirus spike protein binds receptors.'] }, 'second'),
+      toDocument({ id: 'doc\ufffd', title: 'Title \udc00', year: null, paragraphs: ['A lone \ud83d surrogate here. Another sentence.'] }, 'third'),
+    ];
+    const summary = await ingestDocuments(store, documents, { preparer });
+    await preparer.close();
+    expect(summary.rejected.map((r) => [r.origin, r.reason])).toEqual([
+      ['first', 'invalid id "doc\\ud800": not well-formed Unicode (a lone surrogate \\ud800 at character 4)'],
+      ['second', 'invalid id "doc\\udbff": not well-formed Unicode (a lone surrogate \\udbff at character 4)'],
+    ]);
+    expect(summary.accepted.map((a) => [a.id, a.outcome])).toEqual([['doc\ufffd', 'created']]);
+    expect((await store.getArticles(['doc\ufffd']))[0]?.title).toBe('Title \ufffd');
+    expect((await store.getSentences([sentenceKey('doc\ufffd', 0)]))[0]?.text).toBe('A lone \ufffd surrogate here.');
+    expect(await store.stats()).toMatchObject({ articles: 1, sentences: 2 });
   });
 
   it('serves an ingested corpus exactly as the embedded store does', async () => {

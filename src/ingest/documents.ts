@@ -1,3 +1,5 @@
+import { illFormedReason, toWellFormed } from '../unicode.js';
+
 /** A document as read from any source, before it is split and matched. */
 export interface SourceDocument {
   id: string;
@@ -33,6 +35,8 @@ export function toDocument(fields: DocumentFields, origin: string): DocumentResu
   const id = typeof fields.id === 'string' ? fields.id.trim() : typeof fields.id === 'number' ? String(fields.id) : null;
   const reject = (reason: string): DocumentResult => ({ rejected: { origin, id, reason } });
   if (id === null || id === '') return reject('missing id');
+  const illFormed = illFormedReason(id);
+  if (illFormed) return reject(`invalid id ${JSON.stringify(id.slice(0, 40))}: not well-formed Unicode (${illFormed})`);
   if (!ID_PATTERN.test(id)) return reject(`invalid id "${id.slice(0, 40)}": 1-200 characters, no spaces, braces or '#'`);
   if (fields.title !== undefined && fields.title !== null && typeof fields.title !== 'string') {
     return reject('title must be a string');
@@ -46,10 +50,11 @@ export function toDocument(fields: DocumentFields, origin: string): DocumentResu
   }
   if (fields.paragraphs.some((p) => typeof p !== 'string')) return reject('text must be a string');
   const paragraphs = (fields.paragraphs as string[])
+    .map(toWellFormed)
     .flatMap(splitParagraphs)
     .filter((p) => p.length > 0);
   if (paragraphs.length === 0) return reject('no text');
-  const title = typeof fields.title === 'string' && fields.title.trim() !== '' ? fields.title.trim() : id;
+  const title = typeof fields.title === 'string' && fields.title.trim() !== '' ? toWellFormed(fields.title.trim()) : id;
   return { document: { id, title, year, paragraphs, origin } };
 }
 

@@ -1,8 +1,16 @@
 import { GraphQLError } from 'graphql';
 import type { Page } from '../store/store.js';
+import { illFormedReason } from '../unicode.js';
 
 export function badInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+}
+
+/** An id argument: no stored id holds a lone surrogate, and a UTF-8 store would read one as another id's U+FFFD. */
+export function idArgument(name: string, value: string): string {
+  const illFormed = illFormedReason(value);
+  if (illFormed) throw badInput(`"${name}" is not well-formed Unicode (${illFormed})`, name);
+  return value;
 }
 
 /** A count argument: present, not negative, and at most `max` so one request cannot ask for everything. */

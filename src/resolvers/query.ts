@@ -1,6 +1,6 @@
 import { canonicalEdge } from '../domain.js';
 import { searchGraph } from '../graph/search.js';
-import { badInput, countArgument, excludeArgument } from './arguments.js';
+import { badInput, countArgument, excludeArgument, idArgument } from './arguments.js';
 import type { QueryResolvers } from './generated-types.js';
 import { loadNode } from './node.js';
 
@@ -14,14 +14,14 @@ export const Query: QueryResolvers = {
     }
     return searchGraph(context.graph, text, years ?? null, countArgument('limit', limit, 50, MAX_SEARCH_LINKS), excludeArgument(exclude));
   },
-  node: (_, { id }, { graph }) => loadNode(graph, id),
-  concept: (_, { id }, { graph }) => graph.concept.load(id),
+  node: (_, { id }, { graph }) => loadNode(graph, idArgument('id', id)),
+  concept: (_, { id }, { graph }) => graph.concept.load(idArgument('id', id)),
   edge: async (_, { source, target }, { graph }) => {
-    const edge = await graph.edge.load(canonicalEdge(source, target));
+    const edge = await graph.edge.load(canonicalEdge(idArgument('source', source), idArgument('target', target)));
     return edge && { ...edge, source, target };
   },
-  sentence: (_, { key }, { graph }) => graph.sentence.load(key),
-  article: (_, { id }, { graph }) => graph.article.load(id),
+  sentence: (_, { key }, { graph }) => graph.sentence.load(idArgument('key', key)),
+  article: (_, { id }, { graph }) => graph.article.load(idArgument('id', id)),
   stats: (_, __, { graph }) => graph.stats(),
   model: (_, __, { services }) => services.qa?.answers.reader ?? null,
 };

@@ -25,6 +25,7 @@ import { createSchema, type MetaKey } from './sqlite/schema.js';
 import { StoreError } from './store-error.js';
 import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
 import type { TermPostings, TextIndexStats } from './text-index.js';
+import { checkWellFormedId } from '../unicode.js';
 
 export { DATABASE_FILE, StoreOpenError } from './sqlite/open-database.js';
 
@@ -223,7 +224,8 @@ export class SqliteStore implements GraphStore {
     return this.read(() => ({ sentences: this.meta('sentences'), terms: this.meta('terms') }));
   }
 
-  writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
+  async writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
+    checkWellFormedId('article id', prepared.article.id);
     return this.damage ? Promise.reject(this.damage) : this.writes.write(prepared);
   }
 

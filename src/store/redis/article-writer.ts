@@ -5,6 +5,7 @@ import type { RedisConnection, RedisReply } from './connection.js';
 import { articleContributions, type ArticleContributions } from '../article-contributions.js';
 import { postingImpact } from '../../text/bm25.js';
 import { joinTerms, splitTerms, termCounts } from '../../text/index-terms.js';
+import { checkWellFormedId } from '../../unicode.js';
 import { parseEdgeId, sentenceKeyPrefix, type KeyLayout } from './keys.js';
 import { articleFields, decodeSentence, encodeSentence, encodeTokens } from './records.js';
 import {
@@ -281,6 +282,7 @@ function journalEntries({ concepts, edges }: ArticleContributions): string[] {
 
 /** The Redis layout relies on what prepareArticle guarantees; anything else is refused before a write starts. */
 function checkPrepared({ article, sentences, concepts }: PreparedArticle): void {
+  checkWellFormedId('article id', article.id);
   sentences.forEach((sentence, index) => {
     if (sentence.articleId !== article.id || sentence.position !== index || sentence.key !== sentenceKey(article.id, index)) {
       throw new Error(`article "${article.id}": sentence ${index} must have position ${index} and key "${sentenceKey(article.id, index)}"`);
