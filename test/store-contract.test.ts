@@ -10,9 +10,12 @@ import { ingestDocuments } from '../src/ingest/ingest.js';
 import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { hashFields } from '../src/store/redis/records.js';
-import type { RedisStore, RedisStoreOptions } from '../src/store/redis-store.js';
+import { scanKeys } from '../src/store/redis/layout.js';
+import { RedisStore, type RedisStoreOptions } from '../src/store/redis-store.js';
 import type { GraphStore, PreparedArticle } from '../src/store/store.js';
-import { repoRoot, temporaryDir } from './support/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { repoRoot, runCli, temporaryDir } from './support/cli.js';
 import { redisInfo } from './support/redis-cluster.js';
 import { redisServersForTests } from './support/redis-servers.js';
 
@@ -29,6 +32,14 @@ const backends: { name: string; open: () => Promise<GraphStore> }[] = [
 ];
 
 const SLOT_WIDTH = 10;
+
+/** docs/redis-keys.md, "Deleting a namespace": the same commands, with $PORT and $NS. */
+const SINGLE_DELETE_RECIPE = `redis-cli -p "$PORT" --scan --pattern "$NS:*" | xargs -r redis-cli -p "$PORT" unlink`;
+const CLUSTER_DELETE_RECIPE = `redis-cli -p "$PORT" --scan --pattern "$NS:*" | sed 's/^/UNLINK /' | redis-cli -p "$PORT"`;
+
+async function sh(script: string, env: Record<string, string>): Promise<void> {
+  await promisify(execFile)('sh', ['-c', script], { env: { ...process.env, ...env } });
+}
 
 /**
  * A hand-built article. Each sentence is a row of 10-character slots naming the concept mentioned there
@@ -523,18 +534,7 @@ async function textIndexView(store: GraphStore, sentenceKeys: string[]) {
  */
 async function redisDump(store: RedisStore): Promise<Record<string, unknown>> {
   const { namespace } = store.keys;
-  const keys = (
-    await store.connection.onEachMaster(async (send) => {
-      const found: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = (await send(['SCAN', cursor, 'MATCH', `${namespace}:*`, 'COUNT', '1000'])) as [string, string[]];
-        found.push(...batch);
-        cursor = next;
-      } while (cursor !== '0');
-      return found;
-    })
-  ).flat();
+  const keys = await scanKeys(store.connection, store.keys.pattern);
   const dump: Record<string, unknown> = {};
   for (const key of keys.filter((key) => key !== store.keys.corpus.version).sort()) {
     const type = (await store.connection.send(key, ['TYPE', key])) as string;
@@ -666,6 +666,56 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
       if (prepared.article.contentHash === winner.contentHash) await sequential.writeArticle(prepared);
     }
     expect(await redisDump(sameNamespace[0])).toEqual(await redisDump(sequential));
+  });
+
+  /** A namespace holding the seed corpus (keyphrase ids have spaces) and ids full of quotes, backslashes and accents. */
+  async function awkwardCorpus(store: GraphStore): Promise<void> {
+    const documents = [
+      ...(await readInputs([join(repoRoot, 'seed', 'corpus')])),
+      toDocument({ id: `it's"a\\b*c?[d]é€😀`, title: 'Awkward', year: 2020, paragraphs: ['Spike protein binds the receptor. Spike protein again.'] }, 'awkward'),
+    ];
+    const summary = await ingestDocuments(store, documents, {});
+    expect(summary.rejected).toEqual([]);
+  }
+
+  it('names every key with printable ASCII that shells and xargs take literally, and redis-cli deletes a namespace', async () => {
+    const store = await open();
+    await awkwardCorpus(store);
+    const keys = await scanKeys(store.connection, store.keys.pattern);
+    expect(keys.length).toBeGreaterThan(500);
+    expect(keys.filter((key) => !/^[A-Za-z0-9._:~@+=/%,{}-]+$/.test(key))).toEqual([]);
+    // docs/redis-keys.md's recipe, for real: on a cluster, each master's keys are unlinked on that master.
+    const ports = store.kind === 'redis-cluster' ? await redis.cluster().masterPorts() : [redis.single().port];
+    const recipe = store.kind === 'redis-cluster' ? CLUSTER_DELETE_RECIPE : SINGLE_DELETE_RECIPE;
+    for (const port of ports) await sh(recipe, { PORT: String(port), NS: store.keys.namespace });
+    expect(await scanKeys(store.connection, store.keys.pattern)).toEqual([]);
+  });
+
+  it('refuses a namespace in an older key layout until kgqa migrate moves it, and then reads it as before', async () => {
+    const store = await open();
+    await awkwardCorpus(store);
+    const expected = await redisDump(store);
+    // Back to layout 1's names: raw ids in the hashtag, edges' ids joined by a NUL byte, no layout key.
+    for (const key of await scanKeys(store.connection, store.keys.pattern)) {
+      const old = key.replace(/\{([acet]):([^}]*)\}/, (_, kind: string, body: string) => `{${kind}:${body.split(',').map(decodeURIComponent).join('\u0000')}}`);
+      if (old === key) continue;
+      const [dump, ttl] = [await store.connection.sendBytes(key, ['DUMP', key]), (await store.connection.send(key, ['PTTL', key])) as number];
+      await store.connection.sendBytes(old, ['RESTORE', old, String(Math.max(0, ttl)), dump!, 'REPLACE']);
+      await store.connection.send(key, ['UNLINK', key]);
+    }
+    await store.connection.send(store.keys.corpus.layout, ['DEL', store.keys.corpus.layout]);
+    const url = `${store.kind === 'redis-cluster' ? redis.cluster().url : `redis://127.0.0.1:${redis.single().port}`}?namespace=${store.keys.namespace}`;
+    await expect(RedisStore.open(url)).rejects.toThrow(`has key layout 1 (written by an older kgqa); stop every kgqa using it and run: kgqa migrate --store ${url}`);
+    const refused = await runCli(['ingest', join(repoRoot, 'seed', 'corpus'), '--store', url]);
+    expect([refused.code, refused.stderr.trim().split('\n').length, refused.stderr]).toEqual([2, 1, expect.stringContaining(`kgqa migrate --store ${url}`)]);
+    const migrated = await runCli(['migrate', '--store', url]);
+    expect(migrated.stderr).toBe('');
+    expect(migrated.stdout).toMatch(/moved from key layout 1 to 2: \d+ keys renamed, 0 cached answers dropped/);
+    const reopened = await RedisStore.open(url);
+    redis.track(reopened);
+    expect(await redisDump(reopened)).toEqual(expected);
+    await reopened.connection.send(reopened.keys.corpus.layout, ['SET', reopened.keys.corpus.layout, '3']);
+    await expect(RedisStore.open(url)).rejects.toThrow('has key layout 3, which this kgqa (layout 2) cannot read: use a newer kgqa');
   });
 
   it('reads a batch in one round trip per shard', async () => {

@@ -23,6 +23,8 @@ import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
 import { DEFAULT_MEMORY_ANSWER_CACHE, type MemoryAnswerCacheOptions } from '../store/memory-answer-cache.js';
 import { openStore, type OpenedStore } from '../store/open-store.js';
+import { LAYOUT_VERSION } from '../store/redis/keys.js';
+import { migrateRedisStore } from '../store/redis-store.js';
 import { backupDatabase } from '../store/sqlite/backup.js';
 import { checkDatabaseFile } from '../store/sqlite/integrity.js';
 import { askQuestion, formatAnswers } from './ask-command.js';
@@ -309,6 +311,17 @@ program
       console.log(`kgqa: ${file} is damaged: ${problems.join('; ')}; restore it from a backup, or move it away and ingest again`);
       process.exitCode = EXIT_REJECTED;
     }
+  });
+
+program
+  .command('migrate')
+  .description('move a Redis namespace written by an older kgqa to the current key layout (stop every kgqa using it first)')
+  .addOption(new Option('--store <url>', 'redis://host:port[?namespace=NAME] or redis+cluster://host:port,…[?namespace=NAME]').env('KGQA_STORE').makeOptionMandatory())
+  .action(async (flags: { store: string }) => {
+    if (!/^redis(\+cluster)?:\/\//.test(flags.store)) throw new Error('the embedded store upgrades its own file when it opens; migrate is for --store redis://… or redis+cluster://…');
+    const { from, moved, dropped } = await migrateRedisStore(flags.store);
+    if (from === 'empty' || from === String(LAYOUT_VERSION)) console.log(`kgqa: ${flags.store} already has key layout ${LAYOUT_VERSION}; nothing to do`);
+    else console.log(`kgqa: ${flags.store} moved from key layout ${from} to ${LAYOUT_VERSION}: ${moved} keys renamed, ${dropped} cached answers dropped`);
   });
 
 locationOptions(

@@ -16,7 +16,8 @@ import { RedisConnection, type ConnectionOptions, type RedisReply } from './redi
 import { KeyLayout } from './redis/keys.js';
 import { decodeArticle, decodeSentence, decodeTokens, encodeTokens, hashFields, scoredMembers } from './redis/records.js';
 import { PUT_TOKENS, STORE_SCRIPTS } from './redis/scripts.js';
-import { parseRedisUrl } from './redis/url.js';
+import { DEFAULT_NAMESPACE, parseRedisUrl } from './redis/url.js';
+import { checkLayout, migrateLayout } from './redis/layout.js';
 import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
 import type { TermPostings, TextIndexStats } from './text-index.js';
 import { splitTerms } from '../text/index-terms.js';
@@ -48,12 +49,10 @@ export class RedisStore implements GraphStore {
     this.kind = connection.target.kind === 'cluster' ? 'redis-cluster' : 'redis';
   }
 
+  /** Opens the namespace; one in an older key layout is refused with the command that migrates it (`migrate`). */
   static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const location = parseRedisUrl(url);
-    if (!location) throw new Error(`"${url}" is not redis://host:port[/db][?namespace=NAME] or redis+cluster://host:port,…[?namespace=NAME]`);
-    const keys = new KeyLayout(options.namespace ?? location.namespace);
-    const connection = await RedisConnection.open(location.target, location.display, options);
-    await connection.preload(STORE_SCRIPTS).catch(async (error) => {
+    const { connection, keys, display } = await connect(url, options);
+    await Promise.all([connection.preload(STORE_SCRIPTS), checkLayout(connection, keys, display)]).catch(async (error) => {
       await connection.close();
       throw error;
     });
@@ -290,6 +289,26 @@ export class RedisStore implements GraphStore {
     );
     return values;
   }
+}
+
+/** Moves a namespace written by an older kgqa to the current key layout (every kgqa using it must be stopped). */
+export async function migrateRedisStore(url: string, options: RedisStoreOptions = {}): Promise<{ from: string; moved: number; dropped: number }> {
+  const { connection, keys } = await connect(url, options);
+  try {
+    return await migrateLayout(connection, keys);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function connect(url: string, options: RedisStoreOptions) {
+  const location = parseRedisUrl(url);
+  if (!location) throw new Error(`"${url}" is not redis://host:port[/db][?namespace=NAME] or redis+cluster://host:port,…[?namespace=NAME]`);
+  const keys = new KeyLayout(options.namespace ?? location.namespace);
+  const connection = await RedisConnection.open(location.target, location.display, options);
+  // The URL that names this namespace, for a message that tells the operator what to run.
+  const display = `${location.display.replace(/\?.*$/, '')}${keys.namespace === DEFAULT_NAMESPACE ? '' : `?namespace=${keys.namespace}`}`;
+  return { connection, keys, display };
 }
 
 /** cjson writes an empty Lua table as `{}`. */

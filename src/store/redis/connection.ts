@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createClient, createCluster, ErrorReply } from 'redis';
+import { createClient, createCluster, ErrorReply, RESP_TYPES } from 'redis';
 import { withDeadline } from '../../deadline.js';
 import { StoreError } from '../store-error.js';
 
@@ -82,6 +82,14 @@ export class RedisConnection {
     return this.guard(() =>
       this.cluster ? this.cluster.sendCommand(key, undefined, strings) : this.client!.sendCommand(strings),
     ) as Promise<RedisReply>;
+  }
+
+  /** Like `send`, with byte arguments and byte replies (DUMP and RESTORE's payload is not text). */
+  sendBytes(key: string, args: readonly (string | Buffer)[]): Promise<Buffer | null> {
+    const options = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
+    return this.guard(() =>
+      this.cluster ? this.cluster.sendCommand(key, undefined, [...args], options) : this.client!.sendCommand(args, options),
+    ) as Promise<Buffer | null>;
   }
 
   /** A Lua script on the node serving keys[0]; every key must share its slot (one hashtag). */

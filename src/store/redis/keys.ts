@@ -1,8 +1,31 @@
-import { edgeId, sentenceKey, type EdgeKey } from '../../domain.js';
+import { sentenceKey, type EdgeKey } from '../../domain.js';
+
+/**
+ * Version of the key names below, kept in `NS:{corpus}:layout`. 1: ids went into keys as they are (edge keys held
+ * a NUL byte, keyphrase ids spaces); 2: every id is escaped to printable ASCII (`keyPart`).
+ */
+export const LAYOUT_VERSION = 2;
+
+/** Printable ASCII that shells, `xargs` and SCAN patterns all take literally; anything else is escaped. */
+const ESCAPED = /[^A-Za-z0-9._:~@+=/-]+/g;
+
+/**
+ * An id as it appears in a key: the UTF-8 bytes of every other character as `%XX` (so `decodeURIComponent` reads it
+ * back). Braces, spaces, quotes, `*`, `,` and control characters never reach a key, so no id can end a hashtag early,
+ * split a key in `xargs`, or act as a glob.
+ */
+export function keyPart(id: string): string {
+  return id.replace(ESCAPED, (run) => [...Buffer.from(run)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
+/** The hashtag body of an edge: its two concept ids, escaped, joined by a comma (which `keyPart` always escapes). */
+export function edgeTagBody(edge: EdgeKey): string {
+  return `${keyPart(edge.source)},${keyPart(edge.target)}`;
+}
 
 /**
  * Every Redis key kgqa uses (docs/redis-keys.md describes each). The part in braces is the cluster hashtag:
- * an article's keys share `{a:<id>}`, a concept's `{c:<id>}`, an edge's `{e:<edgeId>}`, so each group sits
+ * an article's keys share `{a:<id>}`, a concept's `{c:<id>}`, an edge's `{e:<source>,<target>}`, so each group sits
  * in one slot, where a Lua script can change it atomically.
  */
 export class KeyLayout {
@@ -12,7 +35,7 @@ export class KeyLayout {
   }
 
   article(articleId: string) {
-    const tag = `${this.namespace}:{a:${articleId}}`;
+    const tag = `${this.namespace}:{a:${keyPart(articleId)}}`;
     return {
       record: `${tag}:article`,
       sentences: `${tag}:sentences`,
@@ -21,12 +44,12 @@ export class KeyLayout {
       journal: `${tag}:journal`,
       lease: `${tag}:lease`,
       // Same hashtag, but the key starts with "answers:" so that one SCAN pattern finds every answer and nothing else.
-      answers: (scope: string) => `${this.namespace}:answers:{a:${articleId}}:${scope}`,
+      answers: (scope: string) => `${this.namespace}:answers:{a:${keyPart(articleId)}}:${keyPart(scope)}`,
     };
   }
 
   concept(conceptId: string) {
-    const tag = `${this.namespace}:{c:${conceptId}}`;
+    const tag = `${this.namespace}:{c:${keyPart(conceptId)}}`;
     return {
       record: `${tag}:concept`,
       sentences: `${tag}:sentences`,
@@ -36,19 +59,20 @@ export class KeyLayout {
   }
 
   edge(edge: EdgeKey) {
-    const tag = `${this.namespace}:{e:${edgeId(edge)}}`;
+    const tag = `${this.namespace}:{e:${edgeTagBody(edge)}}`;
     return { record: `${tag}:edge`, sentences: `${tag}:sentences`, articles: `${tag}:articles` };
   }
 
-  /** A term of the text index; terms are letters and digits (indexTerms), so never a brace. */
+  /** A term of the text index (letters and digits, `indexTerms`; escaped like ids, as letters may be non-ASCII). */
   term(term: string) {
-    const tag = `${this.namespace}:{t:${term}}`;
+    const tag = `${this.namespace}:{t:${keyPart(term)}}`;
     return { postings: `${tag}:postings`, articles: `${tag}:articles` };
   }
 
   get corpus() {
     const tag = `${this.namespace}:{corpus}`;
     return {
+      layout: `${tag}:layout`,
       version: `${tag}:version`,
       lexiconVersion: `${tag}:lexicon-version`,
       articles: `${tag}:articles`,
@@ -60,7 +84,12 @@ export class KeyLayout {
     };
   }
 
-  /** SCAN pattern of every cached answer (the namespace holds no glob characters, see the constructor). */
+  /** SCAN pattern of every key of the namespace (the namespace holds no glob characters, see the constructor). */
+  get pattern(): string {
+    return `${this.namespace}:*`;
+  }
+
+  /** SCAN pattern of every cached answer. */
   get answersPattern(): string {
     return `${this.namespace}:answers:*`;
   }
