@@ -27,7 +27,7 @@ ${DEFAULT_SEED} unless --seed): answers are not meaningful.`;
 /** Every sentence of the documents under `paths`. */
 async function sentencesOf(paths: string[]): Promise<string[]> {
   const sentences: string[] = [];
-  for (const file of await listInputFiles(paths)) {
+  for (const file of (await listInputFiles(paths)).files) {
     for (const result of await readDocumentFile(file)) {
       if ('document' in result) sentences.push(...splitDocument(result.document).sentences.map((s) => s.text));
     }

@@ -4,9 +4,11 @@ import type { IngestProgress, IngestSummary } from '../ingest/ingest.js';
 import { listInputFiles, readDocumentFile } from '../ingest/read-files.js';
 import { formatTotals } from './store-lines.js';
 
+/** Every document of the files and folders, and a rejection for each path that could not be read. */
 export async function readInputs(paths: readonly string[]): Promise<DocumentResult[]> {
-  const results: DocumentResult[] = [];
-  for (const file of await listInputFiles(paths)) results.push(...(await readDocumentFile(file)));
+  const { files, unreadable } = await listInputFiles(paths);
+  const results: DocumentResult[] = unreadable.map(({ path, reason }) => ({ rejected: { origin: path, id: null, reason } }));
+  for (const file of files) results.push(...(await readDocumentFile(file)));
   return results;
 }
 

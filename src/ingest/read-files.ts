@@ -1,23 +1,77 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { splitParagraphs, toDocument, type DocumentResult } from './documents.js';
 
 export const SUPPORTED_EXTENSIONS = ['.json', '.jsonl', '.txt', '.md'] as const;
 
-/** Expands folders (recursively, sorted, hidden entries skipped) into the files they hold. */
-export async function listInputFiles(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new Error(`no such file or folder: ${path}`);
-    if (info.isDirectory()) {
-      const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
-      files.push(...(await listInputFiles(entries.map((name) => join(path, name)))));
-    } else {
-      files.push(path);
+/** The files found, and every path met on the way that cannot be read, with why. */
+export interface InputListing {
+  files: string[];
+  unreadable: { path: string; reason: string }[];
+}
+
+/**
+ * Expands folders (recursively, sorted, hidden entries skipped) into the files they hold. What cannot be read (a
+ * dangling or looping symbolic link, a folder without permission, a named pipe, socket or device) is listed with its
+ * reason and skipped, so one bad entry never stops the rest; only a named path that does not exist at all is an error.
+ */
+export async function listInputFiles(paths: readonly string[]): Promise<InputListing> {
+  const listing: InputListing = { files: [], unreadable: [] };
+  // Folders already walked, by device and inode: a link back to an ancestor would otherwise recurse until ELOOP.
+  const walked = new Set<string>();
+  const walk = async (path: string, named: boolean): Promise<void> => {
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      const link = await lstat(path).catch(() => null);
+      if (named && !link) throw new Error(`no such file or folder: ${path}`);
+      listing.unreadable.push({ path, reason: await fileSystemReason(error, path) });
+      return;
     }
+    if (info.isDirectory()) {
+      const identity = `${info.dev}:${info.ino}`;
+      if (walked.has(identity)) {
+        listing.unreadable.push({ path, reason: 'a folder already walked (a symbolic link loop, or a second link to it)' });
+        return;
+      }
+      walked.add(identity);
+      let entries: string[];
+      try {
+        entries = await readdir(path);
+      } catch (error) {
+        listing.unreadable.push({ path, reason: await fileSystemReason(error, path) });
+        return;
+      }
+      for (const name of entries.filter((entry) => !entry.startsWith('.')).sort()) await walk(join(path, name), false);
+    } else if (info.isFile()) listing.files.push(path);
+    else listing.unreadable.push({ path, reason: notRegular(info) });
+  };
+  for (const path of paths) await walk(path, true);
+  return listing;
+}
+
+function notRegular(info: Stats): string {
+  const kind = info.isFIFO() ? 'a named pipe' : info.isSocket() ? 'a socket' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a file';
+  return `not a regular file (${kind})`;
+}
+
+/** A file-system error as a reason without the path (the report names it already). */
+async function fileSystemReason(error: unknown, path: string): Promise<string> {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ELOOP':
+      return 'symbolic link loop';
+    case 'ENOENT': {
+      const target = await readlink(path).catch(() => null);
+      return target === null ? 'no such file' : `dangling symbolic link (to ${target})`;
+    }
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return (error as Error).message.replace(`, ${path}`, '').replace(`'${path}'`, '').trim();
   }
-  return files;
 }
 
 /** Reads one file into documents; a bad file (or a bad JSONL line) becomes a rejection, never an exception. */
@@ -28,9 +82,15 @@ export async function readDocumentFile(path: string): Promise<DocumentResult[]> 
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(extension)) {
     return reject(`unknown format "${extension || basename(path)}" (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
   }
+  let bytes: Buffer;
+  try {
+    bytes = await readRegularFile(path);
+  } catch (error) {
+    return reject(await fileSystemReason(error, path));
+  }
   let text: string;
   try {
-    text = decodeText(await readFile(path));
+    text = decodeText(bytes);
   } catch (error) {
     return reject((error as Error).message);
   }
@@ -42,6 +102,18 @@ export async function readDocumentFile(path: string): Promise<DocumentResult[]> 
       return readJsonLines(text, path);
     default:
       return [readPlainText(text, fileId, path, extension === '.md')];
+  }
+}
+
+/** Opened without blocking and checked first: reading a named pipe would wait forever for a writer. */
+async function readRegularFile(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(notRegular(info));
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
