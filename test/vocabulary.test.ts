@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadVocabulary } from '../src/ingest/vocabulary.js';
+import { loadVocabulary, VOCABULARY_LIMITS } from '../src/ingest/vocabulary.js';
 
 const VOCAB_DIR = fileURLToPath(new URL('../../shared/vocab/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'kgqa-vocabulary-'));
@@ -72,5 +72,17 @@ describe('loadVocabulary on small files', () => {
   it('rejects a missing file, naming it', async () => {
     const path = join(scratch, 'missing.tsv.gz');
     await expect(loadVocabulary(path)).rejects.toThrow(`Cannot load vocabulary ${path}: ENOENT`);
+  });
+
+  it.each([
+    ['bytes', { bytes: 100 }, 'larger than 100 B of text'],
+    ['line length', { lineLength: 40 }, 'line 3 is longer than 40 characters'],
+    ['rows', { rows: 2 }, 'more than 2 rows'],
+    ['distinct names and synonyms', { terms: 5 }, 'more than 5 distinct names and synonyms'],
+  ])('stops at its bound on %s, with a one-line reason', async (_, bound, reason) => {
+    const text = `id\tname\tsynonyms\nD1\tFever\tPyrexia\nD2\tCough\t${'Tussis|'.repeat(8)}\nD3\tPain\tAche\n`;
+    const path = scratchFile('bounded.tsv.gz', gzipSync(text));
+    expect(await loadVocabulary(path)).toHaveLength(3);
+    await expect(loadVocabulary(path, { ...VOCABULARY_LIMITS, ...bound })).rejects.toThrow(`Cannot load vocabulary ${path}: ${reason}`);
   });
 });

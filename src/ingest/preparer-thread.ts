@@ -8,7 +8,7 @@ import { loadVocabulary } from './vocabulary.js';
 
 await serveWorkerRequests(async ({ vocabularies = [], modelDir }: PreparerOptions) => {
   const [lexicon, tokenizer] = await Promise.all([
-    vocabularies.length > 0 ? Promise.all(vocabularies.map(loadVocabulary)).then(lexiconFromVocabularies) : null,
+    vocabularies.length > 0 ? Promise.all(vocabularies.map((path) => loadVocabulary(path))).then(lexiconFromVocabularies) : null,
     modelDir ? loadTokenizer(modelDir) : undefined,
   ]);
   const batch = new BatchPreparation(lexicon, tokenizer);
