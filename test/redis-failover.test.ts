@@ -9,7 +9,7 @@ import { openStore, StoreConfigError } from '../src/store/open-store.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import type { PreparedArticle } from '../src/store/store.js';
 import { cord19Dir, meshPath } from './support/cli.js';
-import { startRedis, startRedisCluster, type RedisClusterHarness } from './support/redis-cluster.js';
+import { redisCli, redisInfo, startRedis, startRedisCluster, type RedisClusterHarness } from './support/redis-cluster.js';
 
 const SEARCH = JSON.stringify({
   query: `{ search(text: "coronavirus infection of the respiratory tract", limit: 20) {
@@ -91,6 +91,36 @@ describe('Redis Cluster failover under a search load', () => {
     const keys = articles.flatMap((article) => Array.from({ length: article!.sentenceCount }, (_, i) => sentenceKey(article!.id, i)));
     return { stats: await store.stats(), articles, sentences: await store.getSentences(keys), search: (await search(server.url)).body };
   }
+
+  /** CLUSTER FAILOVER on a replica: it and its master swap roles, clients being redirected (a planned switch-over). */
+  async function coordinatedFailover(): Promise<void> {
+    const roles = await Promise.all(cluster.nodes.map(async (node) => (await redisInfo(node.port, 'replication')).get('role')));
+    const replicas = cluster.nodes.filter((_, i) => roles[i] === 'slave');
+    const replica = replicas[Math.floor(Math.random() * replicas.length)];
+    expect((await redisCli(replica.port, 'CLUSTER', 'FAILOVER')).trim()).toBe('OK');
+    for (let waited = 0; (await redisInfo(replica.port, 'replication')).get('role') !== 'master'; waited += 50) {
+      if (waited > 10_000) throw new Error(`replica ${replica.port} was not promoted within 10 s`);
+      await sleep(50);
+    }
+    await cluster.waitUntilHealthy();
+  }
+
+  it('loses no request to coordinated failovers (CLUSTER FAILOVER on a replica) under a steady search load', async () => {
+    const before = await snapshot();
+    const load = searchLoad(server.url, 4);
+    const FAILOVERS = 9;
+    for (let i = 0; i < FAILOVERS; i++) {
+      await sleep(300);
+      await coordinatedFailover();
+    }
+    await sleep(300);
+    const outcomes = await load.stop();
+    const failures = outcomes.filter((o) => o.error);
+    console.log(`coordinated failover: ${FAILOVERS} failovers, ${outcomes.length} searches, ${failures.length} failed${failures.length ? `: ${failures[0].error}` : ''}`);
+    expect(failures.map((o) => o.error)).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(FAILOVERS * 4);
+    expect(await snapshot()).toEqual(before);
+  });
 
   it('answers every request again once a replica has replaced a killed master, with no data missing', async () => {
     const before = await snapshot();

@@ -34,6 +34,11 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 /** A cluster topology is re-read at most this often while a shard keeps failing. */
 const TOPOLOGY_REFRESH_INTERVAL_MS = 300;
+/**
+ * What a command meets while a cluster changes its topology: a redirection, or its connection dropped (node-redis
+ * "Disconnects client" when it drops a demoted master, the server's reset). Sent once more (see guard).
+ */
+const TOPOLOGY_CHANGE = /^(MOVED|ASK|TRYAGAIN|READONLY)\b|Disconnects client|Socket closed unexpectedly|ECONNRESET/;
 /** Replies Redis gives while a shard is failing over or starting: transient, like a lost connection. */
 const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|MOVED|ASK|READONLY)\b/;
 
@@ -133,21 +138,41 @@ export class RedisConnection {
     await (this.cluster ?? this.client)?.close().catch(() => undefined);
   }
 
-  /** Bounds a command by the command timeout and turns connection trouble into RedisUnavailableError (one promise and timer: ingest sends tens of thousands). */
+  /**
+   * Bounds a command by the command timeout and turns connection trouble into RedisUnavailableError (one promise and
+   * timer: ingest sends tens of thousands). A command caught by a topology change (a redirection, or a connection
+   * node-redis drops as a master becomes a replica) is sent once more, within the same deadline, once the topology is
+   * re-read: a coordinated failover then costs no request, while a dead master still fails fast. Sending twice is
+   * safe: reads, and every script, which sets rather than adds (scripts.ts).
+   */
   private guard<T>(run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let retried = false;
+      let timedOut = false;
       const fail = (error: unknown) => {
-        clearTimeout(timer);
-        if (error instanceof ErrorReply && !TRANSIENT_REPLY.test(error.message)) return reject(error);
+        if (error instanceof ErrorReply && !TRANSIENT_REPLY.test(error.message)) {
+          clearTimeout(timer);
+          return reject(error);
+        }
         this.refreshTopology();
+        if (!retried && !timedOut && !this.closed && TOPOLOGY_CHANGE.test(String((error as Error)?.message))) {
+          retried = true;
+          void (this.refreshing ?? Promise.resolve()).then(run).then(succeed, fail);
+          return;
+        }
+        clearTimeout(timer);
         reject(new RedisUnavailableError(this.description, error));
       };
-      const timer = setTimeout(() => fail(new Error(`no reply within ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
-      if (this.closed) return fail(new Error('the store is closed'));
-      run().then((reply) => {
+      const succeed = (reply: T) => {
         clearTimeout(timer);
         resolve(reply);
-      }, fail);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        fail(new Error(`no reply within ${this.commandTimeoutMs} ms`));
+      }, this.commandTimeoutMs);
+      if (this.closed) return fail(new Error('the store is closed'));
+      run().then(succeed, fail);
     });
   }
 
