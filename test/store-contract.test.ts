@@ -718,6 +718,17 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
     await expect(RedisStore.open(url)).rejects.toThrow('has key layout 3, which this kgqa (layout 2) cannot read: use a newer kgqa');
   });
 
+  it('keeps its key layout across a drop: the namespace opens again and serves what is written after', async () => {
+    const store = await open();
+    await store.writeArticle(article('a1', 2001, [['x', 'y']]));
+    await store.drop();
+    await store.writeArticle(article('a2', 2002, [['y', 'z']]));
+    const url = `${store.kind === 'redis-cluster' ? redis.cluster().url : `redis://127.0.0.1:${redis.single().port}`}?namespace=${store.keys.namespace}`;
+    const reopened = await RedisStore.open(url);
+    redis.track(reopened);
+    expect(await reopened.stats()).toEqual({ articles: 1, sentences: 1, concepts: 2, edges: 1 });
+  });
+
   it('reads a batch in one round trip per shard', async () => {
     const store = await open();
     const ids = Array.from({ length: 150 }, (_, i) => `k${i}`);

@@ -13,7 +13,7 @@ import {
 } from '../domain.js';
 import { deleteArticle, writeArticle, type ArticleWriterOptions } from './redis/article-writer.js';
 import { RedisConnection, type ConnectionOptions, type RedisReply } from './redis/connection.js';
-import { KeyLayout } from './redis/keys.js';
+import { KeyLayout, LAYOUT_VERSION } from './redis/keys.js';
 import { decodeArticle, decodeSentence, decodeTokens, encodeTokens, hashFields, scoredMembers } from './redis/records.js';
 import { PUT_TOKENS, STORE_SCRIPTS } from './redis/scripts.js';
 import { DEFAULT_NAMESPACE, parseRedisUrl } from './redis/url.js';
@@ -249,11 +249,15 @@ export class RedisStore implements GraphStore {
     return deleted;
   }
 
-  /** Unlinks every key of the namespace, cached answers included; the versions then go on from where they were. */
+  /**
+   * Unlinks every key of the namespace, cached answers included; the versions then go on from where they were, and
+   * the key layout is written again (a namespace with a corpus version but no layout reads as layout 1).
+   */
   async drop(): Promise<void> {
-    const { version, lexiconVersion } = this.keys.corpus;
+    const { version, lexiconVersion, layout } = this.keys.corpus;
     const [corpusAt, lexiconAt] = await Promise.all([this.corpusVersion(), this.lexiconVersion()]);
     await this.connection.unlinkMatching(`${this.keys.namespace}:*`);
+    await this.send(layout, 'SET', String(LAYOUT_VERSION));
     await Promise.all([this.send(version, 'SET', Number(corpusAt) + 1), this.send(lexiconVersion, 'SET', Number(lexiconAt) + 1)]);
   }
 
