@@ -739,14 +739,18 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
       Promise.all(ports.map(async (port) => Number(/calls=(\d+)/.exec((await redisInfo(port, 'commandstats')).get('cmdstat_hgetall') ?? '')?.[1] ?? 0)));
     const commandsBefore = await commands();
     const readsBefore = await reads();
+    const started = performance.now();
     const concepts = await store.getConcepts(ids);
     const readsAfter = await reads();
+    const seconds = (performance.now() - started) / 1000;
     const commandsAfter = await commands();
     expect(concepts.every((c) => c?.rank === 1)).toBe(true);
     const hgetalls = commandsAfter.map((n, i) => n - commandsBefore[i]);
     expect(hgetalls.reduce((a, b) => a + b)).toBe(150);
-    // Per shard: the batch's one read, the second INFO's, and at most one replica's replication ack.
+    // Per shard: the batch's one read, the second INFO's, and its replica's replication acks, one a second (a loaded
+    // machine stretches the window over more than one of them). One round trip per HGETALL would be ~50 reads.
+    const allowed = 2 + Math.ceil(seconds) + 1;
     const shardReads = readsAfter.map((n, i) => n - readsBefore[i]);
-    for (const [i, n] of shardReads.entries()) expect(n, `shard ${ports[i]}: ${hgetalls[i]} HGETALLs`).toBeLessThanOrEqual(3);
+    for (const [i, n] of shardReads.entries()) expect(n, `shard ${ports[i]}: ${hgetalls[i]} HGETALLs in ${seconds.toFixed(2)} s`).toBeLessThanOrEqual(allowed);
   });
 });

@@ -30,11 +30,15 @@ export interface WindowOptions {
  */
 interface SentenceProfile {
   length: number;
-  counts: Map<number, number>;
-  bigrams: Set<number>;
+  /** The index of the question term at each occurrence of one. */
+  hits: readonly number[];
+  bigrams: readonly number[];
   firstTerm: number;
   lastTerm: number;
 }
+
+/** Most sentences around a match hold few question terms and no bigram: they share this instead of allocating. */
+const NONE: readonly number[] = [];
 
 /**
  * Scores a window around each centre by BM25 over the window's text (its terms read from the text index,
@@ -119,28 +123,28 @@ function pairCode(a: number, b: number, terms: number): number {
 }
 
 function profile(terms: readonly string[], termIndex: ReadonlyMap<string, number>, questionBigrams: ReadonlySet<number>): SentenceProfile {
-  const counts = new Map<number, number>();
-  const bigrams = new Set<number>();
+  let hits: number[] | null = null;
+  let bigrams: number[] | null = null;
   let previous = -1;
   let firstTerm = -1;
-  terms.forEach((term, i) => {
-    const index = termIndex.get(term) ?? -1;
+  for (let i = 0; i < terms.length; i++) {
+    const index = termIndex.get(terms[i]) ?? -1;
     if (i === 0) firstTerm = index;
     if (index >= 0) {
-      counts.set(index, (counts.get(index) ?? 0) + 1);
+      (hits ??= []).push(index);
       if (previous >= 0) {
         const code = pairCode(previous, index, termIndex.size);
-        if (questionBigrams.has(code)) bigrams.add(code);
+        if (questionBigrams.has(code) && !bigrams?.includes(code)) (bigrams ??= []).push(code);
       }
     }
     previous = index;
-  });
-  return { length: terms.length, counts, bigrams, firstTerm, lastTerm: previous };
+  }
+  return { length: terms.length, hits: hits ?? NONE, bigrams: bigrams ?? NONE, firstTerm, lastTerm: previous };
 }
 
 /** `counts` is scratch space, one slot per question term, left zeroed. */
 function windowBm25(parts: readonly SentenceProfile[], length: number, idf: readonly number[], meanLength: number, counts: Float64Array): number {
-  for (const part of parts) for (const [index, count] of part.counts) counts[index] += count;
+  for (const part of parts) for (const index of part.hits) counts[index]++;
   let score = 0;
   for (let index = 0; index < counts.length; index++) {
     if (counts[index] > 0) score += idf[index] * saturatedFrequency(counts[index], length, meanLength);

@@ -107,7 +107,8 @@ async function retrievePassages(graph: GraphReads, question: string, options: Re
   const strongest = [...links].sort(([a, x], [b, y]) => y.concepts - x.concepts || y.edgeScore - x.edgeScore || (a < b ? -1 : 1));
   for (const [key] of strongest.slice(0, GRAPH_POOL)) centres.add(key);
   const windows = await scoreWindows(graph, text, matches, [...centres], WINDOW);
-  const scored = windows.map((window) => ({ ...window, score: window.textScore + CONCEPT_WEIGHT * conceptHits(window, links) }));
+  const linkAt = byPosition(links);
+  const scored = windows.map((window) => ({ ...window, score: window.textScore + CONCEPT_WEIGHT * conceptHits(window, linkAt) }));
   const allowed = await inWantedYears(graph, scored, options.years);
   const picked = pickWindows(allowed, options.candidates);
   const passages = await Promise.all(picked.map((window) => passageFor(graph, window)));
@@ -115,7 +116,7 @@ async function retrievePassages(graph: GraphReads, question: string, options: Re
     const passage = passages[i];
     if (!passage) return [];
     const sentenceEdges = passage.sentences.map((s) => links.get(s.key)?.edge ?? null);
-    return [{ passage, edge: bestEdge(window, links), sentenceEdges, score: window.score }];
+    return [{ passage, edge: bestEdge(window, linkAt), sentenceEdges, score: window.score }];
   });
   return { concepts, candidates };
 }
@@ -156,18 +157,32 @@ async function graphLinks(
   return links;
 }
 
+/** The graph's links by article, then position: every window looks up each of its sentences (~6,000 per question). */
+function byPosition(links: ReadonlyMap<string, GraphLink>): ReadonlyMap<string, ReadonlyMap<number, GraphLink>> {
+  const articles = new Map<string, Map<number, GraphLink>>();
+  for (const [key, link] of links) {
+    const { articleId, position } = parseSentenceKey(key)!;
+    let positions = articles.get(articleId);
+    if (!positions) articles.set(articleId, (positions = new Map()));
+    positions.set(position, link);
+  }
+  return articles;
+}
+
 /** Question concepts the graph found in the window's sentences, at most two per sentence (an inner edge's two ends). */
-function conceptHits(window: PassageWindow, links: ReadonlyMap<string, GraphLink>): number {
-  if (links.size === 0) return 0;
+function conceptHits(window: PassageWindow, linkAt: ReadonlyMap<string, ReadonlyMap<number, GraphLink>>): number {
+  const links = linkAt.get(window.articleId);
+  if (!links) return 0;
   let hits = 0;
-  for (let p = window.first; p <= window.last; p++) hits += links.get(sentenceKey(window.articleId, p))?.concepts ?? 0;
+  for (let p = window.first; p <= window.last; p++) hits += links.get(p)?.concepts ?? 0;
   return hits;
 }
 
-function bestEdge(window: PassageWindow, links: ReadonlyMap<string, GraphLink>): EdgeKey | null {
+function bestEdge(window: PassageWindow, linkAt: ReadonlyMap<string, ReadonlyMap<number, GraphLink>>): EdgeKey | null {
+  const links = linkAt.get(window.articleId);
   let best: GraphLink | null = null;
   for (let p = window.first; p <= window.last; p++) {
-    const link = links.get(sentenceKey(window.articleId, p));
+    const link = links?.get(p);
     if (link?.edge && (!best || link.concepts > best.concepts || (link.concepts === best.concepts && link.edgeScore > best.edgeScore))) best = link;
   }
   return best?.edge ?? null;
