@@ -68,6 +68,22 @@ function postFromWith(localAddress: string, url: string, body: string, headers: 
   });
 }
 
+/** A POST whose headers announce `length` bytes of body, none of which is ever sent; the connection ends with the answer. */
+function headersOnly(url: string, length: number): Promise<{ status: number; connection?: string; retryAfter?: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': length } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, connection: res.headers.connection, retryAfter: res.headers['retry-after'], body: JSON.parse(text) });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
+
 /** The store, except that `stats` fails as a file read does: a real ENOENT naming a path in `dir`. */
 function failingStats(store: GraphStore, dir: string): GraphStore {
   return new Proxy(store, {
@@ -151,6 +167,50 @@ describe('overload', () => {
         expect(answer.status).toBe(200);
         expect(answer.body.errors).toBeUndefined();
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sheds requests before reading them while the queue for the model is full, but never health, readiness or metrics', async () => {
+    const { store, release } = stalledTokens(await seedStore());
+    const app = createApp({ store, reader, metrics: true, admission: { concurrency: 1, queueSize: 2, maxWaitMs: 60_000 } });
+    const server = await app.listen({ port: 0 });
+    try {
+      const held = [1, 2, 3].map((i) => askFrom('127.0.0.1', server.url, question(i)));
+      while (!app.services.qa!.admission!.full) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Headers announce a body that never comes: only a refusal made before reading it can answer.
+      const unread = await headersOnly(server.url, 10_000);
+      expect(unread.status).toBe(503);
+      expect(unread.connection).toBe('close');
+      expect(unread.retryAfter).toBe('1');
+      expect(unread.body.errors[0]).toMatchObject({ message: expect.stringMatching(/queue for the model is full/), extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      const cheap = await postFrom('127.0.0.1', server.url, '{ __typename }', {});
+      expect(cheap.status).toBe(503);
+      const base = new URL('/', server.url);
+      for (const path of ['/healthz', '/readyz']) expect((await fetch(new URL(path, base))).status, path).toBe(200);
+      expect(await (await fetch(new URL('/metrics', base))).text()).toMatch(/^kgqa_requests_shed_total 2$/m);
+      release();
+      for (const answer of await Promise.all(held)) expect(answer.status).toBe(200);
+      expect((await postFrom('127.0.0.1', server.url, '{ __typename }', {})).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sheds requests beyond the bound on requests in flight', async () => {
+    const { store, release } = stalledTokens(await seedStore());
+    const app = createApp({ store, reader, admission: { concurrency: 1, queueSize: 10, maxWaitMs: 60_000 } });
+    const server = await app.listen({ port: 0, maxInFlight: 2 });
+    try {
+      const held = [1, 2].map((i) => askFrom('127.0.0.1', server.url, question(i)));
+      while (app.services.qa!.admission!.queued < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      const refused = await postFrom('127.0.0.1', server.url, '{ __typename }', {});
+      expect(refused.status).toBe(503);
+      expect(refused.body.errors[0].message).toMatch(/2 requests are in flight/);
+      release();
+      for (const answer of await Promise.all(held)) expect(answer.status).toBe(200);
+      expect((await postFrom('127.0.0.1', server.url, '{ __typename }', {})).status).toBe(200);
     } finally {
       await server.close();
     }

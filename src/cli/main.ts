@@ -21,6 +21,7 @@ import { unsendableKeyReason } from '../server/auth.js';
 import type { RunningServer } from '../server/http-server.js';
 import { limitHeapGrowth } from '../server/heap-growth.js';
 import { createLogger } from '../server/logging.js';
+import { DEFAULT_MAX_IN_FLIGHT } from '../server/shedding.js';
 import { DEFAULT_MEMORY_ANSWER_CACHE, type MemoryAnswerCacheOptions } from '../store/memory-answer-cache.js';
 import { openStore, type OpenedStore } from '../store/open-store.js';
 import { LAYOUT_VERSION } from '../store/redis/keys.js';
@@ -67,6 +68,7 @@ interface ServeFlags extends StoreFlags, ReaderFlags {
   corsOrigin: string[];
   queueSize: number;
   queueWait: number;
+  maxInFlight: number;
   clientAsks: number;
   clientWindow: number;
   answerCacheTtl: number;
@@ -442,6 +444,12 @@ readerOptions(
         .argParser(parsePositive),
     )
     .addOption(
+      new Option('--max-in-flight <n>', 'requests in flight (health, readiness and metrics aside) beyond which new ones are answered 503 before being read (0: no bound)')
+        .env('KGQA_MAX_IN_FLIGHT')
+        .default(DEFAULT_MAX_IN_FLIGHT)
+        .argParser(parseCount),
+    )
+    .addOption(
       new Option('--client-asks <n>', 'asks the model must read that one client (API key or address) may make per window; more are answered 429 (0: no limit)')
         .env('KGQA_CLIENT_ASKS')
         .default(60)
@@ -521,6 +529,7 @@ readerOptions(
     development: flags.development,
     apiKey,
     corsOrigins: flags.corsOrigin,
+    maxInFlight: flags.maxInFlight > 0 ? flags.maxInFlight : undefined,
     authFailures: flags.authFailures > 0 ? { limit: flags.authFailures, windowMs: flags.authFailureWindow * 1000 } : undefined,
     logger: createLogger(),
   });

@@ -59,6 +59,11 @@ export class AdmissionQueue {
     return this.waiting.length;
   }
 
+  /** A newcomer would be refused now. */
+  get full(): boolean {
+    return this.waiting.length >= this.options.queueSize;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     await this.turn();
     const started = performance.now();
@@ -82,7 +87,7 @@ export class AdmissionQueue {
       await nextTurn();
       return;
     }
-    if (this.waiting.length >= this.options.queueSize) {
+    if (this.full) {
       throw new Overloaded(`the server is busy: ${this.waiting.length} asks are already waiting for the model`, this.retryAfterMs());
     }
     await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +16,12 @@ import { createRequestContext, type RequestContext, type Services } from '../res
 import { SlidingWindow, type RateLimit } from '../sliding-window.js';
 import { isApiKey, writeAuthorizationPlugin } from './auth.js';
 import { RequestDrain } from './drain.js';
+import { sendError } from './error-response.js';
 import { createExpressHttpServer } from './express-http-server.js';
 import { graphiqlRouter } from './graphiql.js';
 import { healthRouter } from './health.js';
 import { withoutServerPaths } from './server-paths.js';
+import { shedWhenBusy } from './shedding.js';
 import { webPageRouter } from './web-page.js';
 import { armorProtection, clientErrorCodes, REQUEST_LIMITS } from './limits.js';
 import { createLogger, requestLogger } from './logging.js';
@@ -38,6 +40,8 @@ export interface HttpServerOptions {
   corsOrigins?: string[];
   logger?: Logger;
   metrics?: ServerMetrics;
+  /** Requests in flight (health, readiness and metrics aside) beyond which new ones are answered 503 unread; no bound when absent. */
+  maxInFlight?: number;
 }
 
 export interface RunningServer {
@@ -51,11 +55,6 @@ export const GRAPHQL_PATH = '/graphql';
 
 export function loadSchema() {
   return makeExecutableSchema({ typeDefs: readFileSync(schemaPath, 'utf8'), resolvers });
-}
-
-/** A refusal made outside GraphQL, in the shape GraphQL clients already read. */
-function sendError(response: Response, status: number, code: string, message: string): void {
-  response.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
 /**
@@ -113,6 +112,8 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
 
   const drain = new RequestDrain();
   app.use(drain.middleware);
+  const admission = services.qa?.admission;
+  app.use(shedWhenBusy({ maxInFlight: options.maxInFlight, saturated: admission ? () => admission.full : undefined, onShed: options.metrics?.onShed }));
   app.use(requestLogger(logger));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(cors({ origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins }));

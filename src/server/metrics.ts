@@ -31,6 +31,11 @@ export class ServerMetrics implements AnswerObserver {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  private readonly shed = new Counter({
+    name: 'kgqa_requests_shed_total',
+    help: 'Requests answered 503 before being read, because the queue for the model was full or too many were in flight',
+    registers: [this.registry],
+  });
   private readonly storeCalls = new Counter({
     name: 'kgqa_store_calls_total',
     help: 'Batched store calls (one round trip per shard on Redis) by method',
@@ -91,6 +96,10 @@ export class ServerMetrics implements AnswerObserver {
     this.batchSize.observe(rows);
     this.inferenceSeconds.observe(seconds);
   }
+
+  onShed = (): void => {
+    this.shed.inc();
+  };
 
   onStoreCall = (method: string): void => {
     this.storeCalls.inc({ method });
