@@ -134,6 +134,23 @@ describe('retrieveCandidates', () => {
     expect(scores).toEqual([...scores].sort((p, q) => q - p));
   });
 
+  it('reads the same text once: a paragraph repeated in a duplicate article gives one passage, and the next one takes its place', async () => {
+    const own = await SqliteStore.open();
+    const paragraph = 'Remdesivir inhibited viral replication in primate cells. The effect was dose dependent.';
+    const documents = [
+      { id: 'preprint', paragraphs: [paragraph] },
+      { id: 'published', paragraphs: [paragraph] },
+      { id: 'other', paragraphs: ['Remdesivir was also tested in mice. Replication fell by half.'] },
+    ];
+    await ingestDocuments(own, documents.map((d) => ({ document: { ...d, title: d.id, year: 2020, origin: 'test' } })), { vocabularies: [] });
+    const retrieval = await retrieveCandidates(createGraphReads(own, new QuestionConcepts(own)), 'Did remdesivir inhibit viral replication?', { candidates: 2, years: null });
+    const texts = retrieval.candidates.map((c) => c.passage.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe(paragraph);
+    expect(texts[1]).toContain('tested in mice');
+    await own.close();
+  });
+
   it('keeps the best `candidates` only', async () => {
     const all = await retrieve('protease dimer inhibitor', 20);
     expect((await retrieve('protease dimer inhibitor', 1)).candidates).toEqual(all.candidates.slice(0, 1));

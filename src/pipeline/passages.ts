@@ -168,17 +168,35 @@ function sharedBigrams(parts: readonly SentenceProfile[], questionBigrams: Reado
   return found.size;
 }
 
-/** Best first, skipping any window that overlaps one already taken: `limit` windows that share no sentence. */
-export function pickWindows<T extends Pick<PassageWindow, 'articleId' | 'first' | 'last' | 'centre'>>(
-  ranked: readonly (T & { score: number })[],
+/**
+ * Best first, skipping any window that overlaps one already taken and any whose passage repeats the text of one
+ * taken (the same paragraph in a duplicate article: CORD-19 holds preprints and their published versions): up to
+ * `limit` windows that share no sentence and no text, with their passages. Passages are loaded a batch at a time,
+ * so without duplicates this loads exactly the passages returned.
+ */
+export async function pickPassages<T extends Pick<PassageWindow, 'articleId' | 'first' | 'last' | 'centre'> & { score: number }, P extends { text: string }>(
+  ranked: readonly T[],
   limit: number,
-): T[] {
+  load: (window: T) => Promise<P | null>,
+): Promise<{ window: T; passage: P }[]> {
   const sorted = [...ranked].sort((a, b) => b.score - a.score || (a.centre < b.centre ? -1 : a.centre > b.centre ? 1 : 0));
-  const taken: T[] = [];
-  for (const window of sorted) {
-    if (taken.length >= limit) break;
-    if (taken.some((t) => t.articleId === window.articleId && t.first <= window.last && window.first <= t.last)) continue;
-    taken.push(window);
+  const overlaps = (window: T, taken: readonly T[]) => taken.some((t) => t.articleId === window.articleId && t.first <= window.last && window.first <= t.last);
+  const picked: { window: T; passage: P }[] = [];
+  const texts = new Set<string>();
+  let next = 0;
+  while (picked.length < limit && next < sorted.length) {
+    const batch: T[] = [];
+    const taken = picked.map((p) => p.window);
+    for (; next < sorted.length && batch.length < limit - picked.length; next++) {
+      if (!overlaps(sorted[next], taken) && !overlaps(sorted[next], batch)) batch.push(sorted[next]);
+    }
+    const passages = await Promise.all(batch.map(load));
+    batch.forEach((window, i) => {
+      const passage = passages[i];
+      if (!passage || texts.has(passage.text)) return;
+      texts.add(passage.text);
+      picked.push({ window, passage });
+    });
   }
-  return taken;
+  return picked;
 }
