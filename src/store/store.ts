@@ -49,6 +49,11 @@ export interface LexiconEntry {
  */
 export interface GraphStore extends TextIndex {
   readonly kind: string;
+  /**
+   * How large one article may be, or null for no limit. Ingest refuses a larger document before preparing it, and
+   * writeArticle refuses it too (the reason is articleOverLimits'), writing nothing.
+   */
+  readonly articleLimits: ArticleLimits | null;
 
   getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]>;
   getSentences(keys: readonly string[]): Promise<(SentenceRecord | null)[]>;
@@ -93,4 +98,22 @@ export interface GraphStore extends TextIndex {
   /** Makes every write returned so far durable (the embedded store fsyncs its log once per batch); acknowledge after it. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The most sentences, and characters of sentence text, one article may have. */
+export interface ArticleLimits {
+  sentences: number;
+  characters: number;
+}
+
+/** What articleOverLimits needs of a store; plain data, so it crosses to the preparer thread. */
+export type StoreLimits = Pick<GraphStore, 'kind' | 'articleLimits'>;
+
+/** Why the store refuses an article of these sentences (one line, for the rejection report), or null if it fits. */
+export function articleOverLimits({ kind, articleLimits }: StoreLimits, sentences: readonly { text: string }[]): string | null {
+  if (!articleLimits) return null;
+  const characters = sentences.reduce((sum, sentence) => sum + sentence.text.length, 0);
+  const over = (size: number, limit: number, unit: string) =>
+    size > limit ? `${size.toLocaleString('en')} ${unit}, more than the ${limit.toLocaleString('en')} a document may have on the ${kind} store` : null;
+  return over(sentences.length, articleLimits.sentences, 'sentences') ?? over(characters, articleLimits.characters, 'characters of text');
 }
