@@ -249,7 +249,8 @@ export class RedisStore implements GraphStore {
 
   async writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
     // Ingest refuses such a document before preparing it; this guards every other caller.
-    const refusal = articleOverLimits(this, prepared.sentences);
+    const { sentences } = prepared;
+    const refusal = articleOverLimits(this, { sentences: sentences.length, characters: sentences.reduce((sum, sentence) => sum + sentence.text.length, 0) });
     if (refusal) throw new Error(`article "${prepared.article.id}": ${refusal}`);
     return writeArticle(this.writer, prepared);
   }

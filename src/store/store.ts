@@ -109,11 +109,15 @@ export interface ArticleLimits {
 /** What articleOverLimits needs of a store; plain data, so it crosses to the preparer thread. */
 export type StoreLimits = Pick<GraphStore, 'kind' | 'articleLimits'>;
 
-/** Why the store refuses an article of these sentences (one line, for the rejection report), or null if it fits. */
-export function articleOverLimits({ kind, articleLimits }: StoreLimits, sentences: readonly { text: string }[]): string | null {
+/**
+ * Why the store refuses an article of this size (one line, for the rejection report), or null if it fits; without a
+ * sentence count, only the text is checked.
+ */
+export function articleOverLimits({ kind, articleLimits }: StoreLimits, size: { sentences?: number; characters: number }): string | null {
   if (!articleLimits) return null;
-  const characters = sentences.reduce((sum, sentence) => sum + sentence.text.length, 0);
-  const over = (size: number, limit: number, unit: string) =>
-    size > limit ? `${size.toLocaleString('en')} ${unit}, more than the ${limit.toLocaleString('en')} a document may have on the ${kind} store` : null;
-  return over(sentences.length, articleLimits.sentences, 'sentences') ?? over(characters, articleLimits.characters, 'characters of text');
+  const over = (value: number | undefined, limit: number, unit: string) =>
+    value !== undefined && value > limit
+      ? `${value.toLocaleString('en')} ${unit}, more than the ${limit.toLocaleString('en')} a document may have on the ${kind} store`
+      : null;
+  return over(size.sentences, articleLimits.sentences, 'sentences') ?? over(size.characters, articleLimits.characters, 'characters of text');
 }
