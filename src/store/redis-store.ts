@@ -37,7 +37,7 @@ const DEFAULT_ARTICLE_LEASE_MS = 30_000;
 /**
  * An article is written by scripts whose run time grows with its sentences and their text, and Redis serves no other
  * client while one runs: within these, the longest stays near 25 ms on a busy 2-core machine, half the 50 ms we allow
- * (docs/benchmarks.md, "One large document on Redis").
+ * (docs/benchmarks.md, "One large document").
  */
 export const DEFAULT_ARTICLE_LIMITS: ArticleLimits = { sentences: 5_000, characters: 1_000_000 };
 

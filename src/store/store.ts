@@ -100,9 +100,10 @@ export interface GraphStore extends TextIndex {
   close(): Promise<void>;
 }
 
-/** The most sentences, and characters of sentence text, one article may have. */
+/** How large one article may be. */
 export interface ArticleLimits {
   sentences: number;
+  /** Of its sentences' text; ingest counts its paragraphs' (which hold the sentences), so it refuses first. */
   characters: number;
 }
 
