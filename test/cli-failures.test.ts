@@ -1,9 +1,11 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ARTICLE_LIMITS } from '../src/store/redis-store.js';
 import { repoRoot, runCli, temporaryDir } from './support/cli.js';
+import { startRedis, type RedisProcess } from './support/redis-cluster.js';
 
 /** A gzip file of `header` then `repeat` times `chunk`, written as a stream (never held whole). */
 async function gzipFile(path: string, header: string, chunk: string, repeat: number): Promise<string> {
@@ -42,5 +44,30 @@ describe('kgqa CLI failures: one line, exit 2, never a stack trace', () => {
       const result = await runCli(args);
       expect([result.code, result.stderr.trim()], args.join(' ')).toEqual([2, line]);
     }
+  });
+});
+
+describe('kgqa ingest into Redis: a document larger than the store takes is rejected alone (exit 1)', () => {
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('names the document, its size and the limit in one line, stores the others, and prints no stack trace', async () => {
+    const inputs = temporaryDir('kgqa-cli-too-large-');
+    writeFileSync(join(inputs, 'short.txt'), 'Short\n\nSpike protein binds the receptor.\n');
+    const { sentences } = DEFAULT_ARTICLE_LIMITS;
+    writeFileSync(join(inputs, 'long.txt'), `Long\n\n${'Spike protein binds the receptor. '.repeat(sentences + 1)}\n`);
+    const result = await runCli(['ingest', inputs, '--store', `redis://127.0.0.1:${redis.port}`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/ingested 1 documents/);
+    const rejections = result.stdout.split('\n').filter((line) => line.startsWith('  '));
+    const limit = sentences.toLocaleString('en');
+    const size = (sentences + 1).toLocaleString('en');
+    expect(rejections).toEqual([`  ${join(inputs, 'long.txt')} (long): ${size} sentences, more than the ${limit} a document may have on the redis store`]);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -5,9 +5,11 @@ import { ArticlePreparer } from '../src/ingest/article-preparer.js';
 import { ingestDocuments } from '../src/ingest/ingest.js';
 import { createApp } from '../src/server/app.js';
 import type { RunningServer } from '../src/server/http-server.js';
+import { RedisStore } from '../src/store/redis-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { graphql, repoRoot } from './support/cli.js';
 import { fetchStats } from './support/corpus.js';
+import { startRedis, type RedisProcess } from './support/redis-cluster.js';
 
 const seedDir = join(repoRoot, 'seed');
 const API_KEY = 'test-key-123';
@@ -122,5 +124,44 @@ describe('GraphQL over HTTP on the seed corpus', () => {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
     expect((await api.json()).data.stats.articles).toBeGreaterThan(0);
+  });
+});
+
+describe('the ingest mutation on Redis', () => {
+  let redis: RedisProcess;
+  let store: RedisStore;
+  let preparer: ArticlePreparer;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    store = await RedisStore.open(`redis://127.0.0.1:${redis.port}`, { articleLimits: { sentences: 2, characters: 1000 } });
+    preparer = await ArticlePreparer.start({ vocabularies: [join(seedDir, 'vocabulary.tsv')] });
+    server = await createApp({ store, preparer }).listen({ port: 0, apiKey: API_KEY });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await Promise.all([store?.close(), preparer?.close()]);
+    await redis?.stop();
+  });
+
+  it('rejects a document larger than the store takes like any other, and stores the rest', async () => {
+    const mutation = `mutation($docs: [DocumentInput!]!) { ingest(documents: $docs) {
+      accepted { id outcome sentences } rejected { id origin reason } stats { articles } } }`;
+    const docs = [
+      { id: 'fits', text: 'Dromedary camels carry MERS-CoV. The coronavirus spreads to humans.' },
+      { id: 'too-long', text: 'Camels carry MERS-CoV. It spreads. Bats carry it too.' },
+      { id: 'too-wide', text: `Camels carry MERS-CoV ${'and more '.repeat(120)}.` },
+    ];
+    const response = await graphql(server.url, mutation, { docs }, AUTHORIZED);
+    expect(response.errors).toBeUndefined();
+    expect(response.data.ingest).toEqual({
+      accepted: [{ id: 'fits', outcome: 'CREATED', sentences: 2 }],
+      rejected: [
+        { id: 'too-long', origin: 'documents[1]', reason: '3 sentences, more than the 2 a document may have on the redis store' },
+        { id: 'too-wide', origin: 'documents[2]', reason: '1,103 characters of text, more than the 1,000 a document may have on the redis store' },
+      ],
+      stats: { articles: 1 },
+    });
   });
 });

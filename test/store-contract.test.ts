@@ -11,7 +11,7 @@ import { sentenceEdges } from '../src/store/cooccurrence.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { hashFields } from '../src/store/redis/records.js';
 import { scanKeys } from '../src/store/redis/layout.js';
-import { RedisStore, type RedisStoreOptions } from '../src/store/redis-store.js';
+import { DEFAULT_ARTICLE_LIMITS, RedisStore, type RedisStoreOptions } from '../src/store/redis-store.js';
 import type { GraphStore, PreparedArticle } from '../src/store/store.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -441,6 +441,35 @@ describe.each(backends)('GraphStore contract: $name', ({ open }) => {
     expect(await store.stats()).toMatchObject({ articles: 1, sentences: 2 });
   });
 
+  it('stores an article at its article limits and refuses a larger one whole', async () => {
+    const store = await open();
+    // The embedded store has none: it takes the articles Redis refuses.
+    expect(store.articleLimits).toEqual(store.kind === 'sqlite' ? null : DEFAULT_ARTICLE_LIMITS);
+    const { sentences, characters } = DEFAULT_ARTICLE_LIMITS;
+    const short = (count: number) => Array.from({ length: count }, () => 'Spike protein binds the receptor.');
+    // Sentences of 1,000 characters, the longest the splitter makes.
+    const wide = Array.from({ length: characters / 1000 }, (_, i) => `${i} ${'spike protein binds the receptor '.repeat(31)}`.slice(0, 1000));
+    expect(await store.writeArticle(textArticle('long', short(sentences)))).toBe('created');
+    expect(await store.writeArticle(textArticle('wide', wide))).toBe('created');
+    const stored = await store.stats();
+    const larger = [textArticle('over-long', short(sentences + 1)), textArticle('over-wide', [...wide, 'x']), textArticle('long', short(sentences + 1), 'v2')];
+    if (store.articleLimits === null) {
+      expect(await Promise.all(larger.map((article) => store.writeArticle(article)))).toEqual(['created', 'created', 'replaced']);
+      return;
+    }
+    const over = (size: number, unit: string, limit: number) =>
+      `${size.toLocaleString('en')} ${unit}, more than the ${limit.toLocaleString('en')} a document may have on the ${store.kind} store`;
+    const refusals = await Promise.all(larger.map((article) => store.writeArticle(article).then(() => 'stored', (error: Error) => error.message)));
+    expect(refusals).toEqual([
+      `article "over-long": ${over(sentences + 1, 'sentences', sentences)}`,
+      `article "over-wide": ${over(characters + 1, 'characters of text', characters)}`,
+      `article "long": ${over(sentences + 1, 'sentences', sentences)}`,
+    ]);
+    // Nothing of them was written: the stored version of "long" is as it was.
+    expect(await store.articleHashes(['long', 'over-long', 'over-wide'])).toEqual(['long:v1', null, null]);
+    expect(await store.stats()).toEqual(stored);
+  });
+
   it('serves an ingested corpus exactly as the embedded store does', async () => {
     const store = await open();
     const reference = await SqliteStore.open();
@@ -677,6 +706,38 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
     const summary = await ingestDocuments(store, documents, {});
     expect(summary.rejected).toEqual([]);
   }
+
+  it('refuses a write over its sentence limit before touching anything, for any caller', async () => {
+    const store = await open({ articleLimits: { sentences: 3, characters: 1000 } });
+    await store.writeArticle(other);
+    const before = await redisDump(store);
+    await expect(store.writeArticle(article('long', 2004, [['x'], ['y'], ['z'], ['x', 'y']]))).rejects.toThrow(
+      `article "long": 4 sentences, more than the 3 a document may have on the ${store.kind} store`,
+    );
+    await expect(store.writeArticle(article('b', 2004, [['x'], ['y'], ['z'], ['w']]))).rejects.toThrow('article "b": 4 sentences');
+    // No key, journal or lease of either, and nothing else changed.
+    expect(await redisDump(store)).toEqual(before);
+  });
+
+  it('has ingest refuse a document over its limit alone: the rest of the batch is stored as if it had not been sent', async () => {
+    const document = (id: string, sentences: number) => {
+      const result = toDocument({ id, title: id, year: 2020, paragraphs: [Array.from({ length: sentences }, (_, i) => `Spike protein ${id} binds receptor ${i}.`).join(' ')] }, `${id}.txt`);
+      if (!('document' in result)) throw new Error(result.rejected.reason);
+      return result;
+    };
+    const limits = { articleLimits: { sentences: 3, characters: 1000 } };
+    const store = await open(limits);
+    const summary = await ingestDocuments(store, [document('short', 2), document('long', 4), document('limit', 3)]);
+    expect(summary.rejected).toEqual([{ origin: 'long.txt', id: 'long', reason: `4 sentences, more than the 3 a document may have on the ${store.kind} store` }]);
+    expect(summary.accepted.map(({ id, outcome, sentences }) => [id, outcome, sentences])).toEqual([
+      ['short', 'created', 2],
+      ['limit', 'created', 3],
+    ]);
+    const alone = await open(limits);
+    expect((await ingestDocuments(alone, [document('short', 2), document('limit', 3)])).rejected).toEqual([]);
+    // Not a key, posting or concept of it (its keyphrases are not even extracted), no journal, no lease.
+    expect(await redisDump(store)).toEqual(await redisDump(alone));
+  });
 
   it('names every key with printable ASCII that shells and xargs take literally, and redis-cli deletes a namespace', async () => {
     const store = await open();

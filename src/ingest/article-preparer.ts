@@ -1,5 +1,5 @@
 import { workerModuleUrl } from '../paths.js';
-import type { LexiconEntry } from '../store/store.js';
+import type { LexiconEntry, StoreLimits } from '../store/store.js';
 import { WorkerClient } from '../worker-rpc.js';
 import type { PreparedOutcome } from './batch-preparation.js';
 import type { SourceDocument } from './documents.js';
@@ -15,8 +15,11 @@ export interface PreparerOptions {
 export interface PreparerBatch {
   /** Per document: false when the store already holds exactly this content (it is not prepared). */
   changed: boolean[];
-  /** Splits the changed documents and builds their lexicon; with corpus concepts, the store's ones are given. */
-  begin(storedCorpusConcepts: LexiconEntry[] | null): Promise<void>;
+  /**
+   * Splits the changed documents and builds their lexicon; with corpus concepts, the store's ones are given. A
+   * document larger than the store's article limits comes out of `next` as an error, unprepared.
+   */
+  begin(storedCorpusConcepts: LexiconEntry[] | null, limits: StoreLimits): Promise<void>;
   /** The changed documents' outcomes in order, then null; the next one is prepared while the caller writes this one. */
   next(): Promise<PreparedOutcome | null>;
   /** Frees the batch (always call it); the next batch may start. */
@@ -61,7 +64,7 @@ export class ArticlePreparer {
       const changed = await client.call<boolean[]>('classify', [documents, storedHashes]);
       return {
         changed,
-        begin: (stored) => client.call('begin', [stored]),
+        begin: (stored, limits) => client.call('begin', [stored, limits]),
         next: async () => {
           if (finished) return null;
           const outcome = await (ahead ?? client.call<PreparedOutcome | null>('next'));

@@ -85,7 +85,8 @@ export async function ingestDocuments(
         if (!batch.changed[i]) accepted.push({ id: document.id, origin: document.origin, outcome: 'unchanged', sentences: 0 });
         return batch.changed[i];
       });
-      await batch.begin(preparer.corpusConcepts ? (await store.lexicon()).filter((entry) => entry.origin === 'corpus') : null);
+      const limits = { kind: store.kind, articleLimits: store.articleLimits };
+      await batch.begin(preparer.corpusConcepts ? (await store.lexicon()).filter((entry) => entry.origin === 'corpus') : null, limits);
       let done = accepted.length;
       options.onProgress?.({ done, total: documents.length });
       // Writes are pipelined: the embedded store commits the writes waiting for its writer together (one commit

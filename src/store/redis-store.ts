@@ -18,7 +18,7 @@ import { decodeArticle, decodeSentence, decodeTokens, encodeTokens, hashFields, 
 import { PUT_TOKENS, STORE_SCRIPTS } from './redis/scripts.js';
 import { DEFAULT_NAMESPACE, parseRedisUrl } from './redis/url.js';
 import { checkLayout, migrateLayout } from './redis/layout.js';
-import type { GraphStore, LexiconEntry, Page, PreparedArticle, RankedPage, WriteOutcome } from './store.js';
+import { articleOverLimits, type ArticleLimits, type GraphStore, type LexiconEntry, type Page, type PreparedArticle, type RankedPage, type WriteOutcome } from './store.js';
 import type { TermPostings, TextIndexStats } from './text-index.js';
 import { splitTerms } from '../text/index-terms.js';
 
@@ -27,11 +27,19 @@ export interface RedisStoreOptions extends ConnectionOptions {
   namespace?: string;
   /** See ArticleWriterOptions.leaseMs; 30 s by default. */
   articleLeaseMs?: number;
+  /** See GraphStore.articleLimits; DEFAULT_ARTICLE_LIMITS by default. */
+  articleLimits?: ArticleLimits;
   /** See ArticleWriterOptions.beforeGraphCommand (tests only). */
   beforeGraphCommand?: (issued: number) => void;
 }
 
 const DEFAULT_ARTICLE_LEASE_MS = 30_000;
+/**
+ * An article is written by scripts whose run time grows with its sentences and their text, and Redis serves no other
+ * client while one runs: within these, the longest stays near 25 ms on a busy 2-core machine, half the 50 ms we allow
+ * (docs/benchmarks.md, "One large document").
+ */
+export const DEFAULT_ARTICLE_LIMITS: ArticleLimits = { sentences: 5_000, characters: 1_000_000 };
 
 /**
  * The graph in Redis or a Redis Cluster (key layout: docs/redis-keys.md). Every batch read sends all its
@@ -45,6 +53,7 @@ export class RedisStore implements GraphStore {
     readonly connection: RedisConnection,
     readonly keys: KeyLayout,
     private readonly writer: ArticleWriterOptions,
+    readonly articleLimits: ArticleLimits,
   ) {
     this.kind = connection.target.kind === 'cluster' ? 'redis-cluster' : 'redis';
   }
@@ -61,7 +70,7 @@ export class RedisStore implements GraphStore {
       keys,
       leaseMs: options.articleLeaseMs ?? DEFAULT_ARTICLE_LEASE_MS,
       beforeGraphCommand: options.beforeGraphCommand,
-    });
+    }, options.articleLimits ?? DEFAULT_ARTICLE_LIMITS);
   }
 
   async getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]> {
@@ -238,7 +247,11 @@ export class RedisStore implements GraphStore {
     );
   }
 
-  writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
+  async writeArticle(prepared: PreparedArticle): Promise<WriteOutcome> {
+    // Ingest refuses such a document before preparing it; this guards every other caller.
+    const { sentences } = prepared;
+    const refusal = articleOverLimits(this, { sentences: sentences.length, characters: sentences.reduce((sum, sentence) => sum + sentence.text.length, 0) });
+    if (refusal) throw new Error(`article "${prepared.article.id}": ${refusal}`);
     return writeArticle(this.writer, prepared);
   }
 

@@ -43,6 +43,8 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements GraphStore {
   readonly kind = 'sqlite';
+  /** None: a long document holds only this store's writer thread, never a server that other clients share. */
+  readonly articleLimits = null;
   private readonly sql: ReturnType<typeof prepareReads>;
   /** Set when the background integrity check finds damage: writes and totals answer it from then on. */
   private damage: StoreError | null = null;

@@ -49,6 +49,11 @@ export interface LexiconEntry {
  */
 export interface GraphStore extends TextIndex {
   readonly kind: string;
+  /**
+   * How large one article may be, or null for no limit. Ingest refuses a larger document before preparing it, and
+   * writeArticle refuses it too (the reason is articleOverLimits'), writing nothing.
+   */
+  readonly articleLimits: ArticleLimits | null;
 
   getArticles(ids: readonly string[]): Promise<(ArticleRecord | null)[]>;
   getSentences(keys: readonly string[]): Promise<(SentenceRecord | null)[]>;
@@ -93,4 +98,27 @@ export interface GraphStore extends TextIndex {
   /** Makes every write returned so far durable (the embedded store fsyncs its log once per batch); acknowledge after it. */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How large one article may be. */
+export interface ArticleLimits {
+  sentences: number;
+  /** Of its sentences' text; ingest counts its paragraphs' (which hold the sentences), so it refuses first. */
+  characters: number;
+}
+
+/** What articleOverLimits needs of a store; plain data, so it crosses to the preparer thread. */
+export type StoreLimits = Pick<GraphStore, 'kind' | 'articleLimits'>;
+
+/**
+ * Why the store refuses an article of this size (one line, for the rejection report), or null if it fits; without a
+ * sentence count, only the text is checked.
+ */
+export function articleOverLimits({ kind, articleLimits }: StoreLimits, size: { sentences?: number; characters: number }): string | null {
+  if (!articleLimits) return null;
+  const over = (value: number | undefined, limit: number, unit: string) =>
+    value !== undefined && value > limit
+      ? `${value.toLocaleString('en')} ${unit}, more than the ${limit.toLocaleString('en')} a document may have on the ${kind} store`
+      : null;
+  return over(size.sentences, articleLimits.sentences, 'sentences') ?? over(size.characters, articleLimits.characters, 'characters of text');
 }
