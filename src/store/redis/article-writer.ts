@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { sentenceKey } from '../../domain.js';
 import type { PreparedArticle, WriteOutcome } from '../store.js';
 import type { RedisConnection, RedisReply } from './connection.js';
@@ -37,6 +38,13 @@ const TERM_ENTRY = 't';
 /** Marks an unfinished deletion, whose entities the stored sentences still name, so the article reads as unfinished. */
 const DELETE_ENTRY = 'd';
 const LEASE_POLL_MS = 50;
+/**
+ * Graph-level scripts of one write in flight at once. A command's deadline runs from when it is issued, and
+ * node-redis sends whatever is issued together: a COVID-QA article without a vocabulary touches ~10,000 concepts,
+ * edges and terms, and issued all at once on a busy 3-master Cluster its last scripts waited past the 3 s deadline
+ * in the client's own queue (the ingest stopped at its 54th document). 256 at a time still fills every pipeline.
+ */
+const GRAPH_COMMANDS_IN_FLIGHT = 256;
 
 type Begun = { storedHash: string; journal: string[]; storedSentences: string[]; storedTerms: string[] };
 
@@ -173,6 +181,7 @@ class GraphUpdate {
   formsAdded = false;
   private readonly memberPrefix: string;
   private readonly year: string;
+  private readonly inFlight = pLimit({ concurrency: GRAPH_COMMANDS_IN_FLIGHT, rejectOnClear: true });
 
   constructor(
     private readonly options: ArticleWriterOptions,
@@ -189,18 +198,28 @@ class GraphUpdate {
     const terms = [...touched].filter((entry) => entry[0] === TERM_ENTRY).map((entry) => entry.slice(1));
     const postings = this.postingsByTerm();
     const [conceptStates] = await Promise.all([
-      Promise.all(conceptIds.map((id) => this.setConcept(id))),
-      Promise.all(edgeIds.map((id) => this.setEdge(id))),
-      Promise.all(terms.map((term) => this.setTerm(term, postings.get(term) ?? []))),
+      this.bounded(conceptIds, (id) => this.setConcept(id)),
+      this.bounded(edgeIds, (id) => this.setEdge(id)),
+      this.bounded(terms, (term) => this.setTerm(term, postings.get(term) ?? [])),
     ]);
     let pending = conceptIds.map((id, i) => ({ id, state: conceptStates[i] }));
     // Another article's write may change a concept between our script and our index update; re-read until
     // what we indexed is what is stored (the last writer to look always sees the final state).
     while (pending.length > 0) {
-      await Promise.all(pending.map(({ id, state }) => this.setCorpusConcept(id, state)));
-      const current = await Promise.all(pending.map(({ id }) => this.conceptState(id)));
+      await this.bounded(pending, ({ id, state }) => this.setCorpusConcept(id, state));
+      const current = await this.bounded(pending, ({ id }) => this.conceptState(id));
       const indexed = pending;
       pending = indexed.map(({ id }, i) => ({ id, state: current[i] })).filter(({ state }, i) => !sameState(state, indexed[i].state));
+    }
+  }
+
+  /** `task` on every item, GRAPH_COMMANDS_IN_FLIGHT at a time across the whole update; the first failure stops the rest. */
+  private async bounded<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+    try {
+      return await Promise.all(items.map((item) => this.inFlight(() => task(item))));
+    } catch (error) {
+      this.inFlight.clearQueue();
+      throw error;
     }
   }
 
