@@ -101,7 +101,7 @@ for (const size of sizes) {
   const recall = KS.map((k) => ((100 * ranks.filter((r) => r >= 0 && r < k).length) / ranks.length).toFixed(1).padStart(6)).join('');
   const addedSentences = stats.sentences - sentencesBefore;
   console.log(
-    `${`${size}×`.padEnd(6)}${String(stats.sentences).padStart(11)}${(addedSentences / ingestSeconds).toFixed(0).padStart(12)}${(bytes / stats.sentences).toFixed(0).padStart(12)}${ms(median(times)).padStart(10)}${ms(quantile(times, 0.99)).padStart(10)}${ms(median(cpuTimes)).padStart(10)}  ${recall}`,
+    `${`${size}×`.padEnd(6)}${String(stats.sentences).padStart(11)}${(addedSentences / ingestSeconds).toFixed(0).padStart(12)}${(bytes / stats.sentences).toFixed(0).padStart(12)}${ms(median(times)).padStart(10)}${ms(quantile(times, 0.99)).padStart(10)}${ms(median(cpuTimes)).padStart(10)}  ${recall}   (${loadReport()})`,
   );
 }
 await preparer.close();
