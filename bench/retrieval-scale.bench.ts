@@ -4,6 +4,7 @@
  * recall@k on the COVID-QA dev questions.
  *
  *   npm run build && node dist/bench/retrieval-scale.bench.js [--store sqlite|cluster] [--sizes 1,10,100] [--questions N]
+ *     [--replicas 1]   (the cluster's replicas per master; 0 halves its memory: 100× needs ~13 GB in the masters)
  *
  * The extra documents are the real articles again under new ids with their paragraphs shuffled
  * (bench/support/corpus-multiplier.ts), so every answer exists once per copy: at N× a passage holding the answer
@@ -32,14 +33,19 @@ const KS = [1, 3, 5, 10, 20];
 const BATCH = 200;
 
 const { values } = parseArgs({
-  options: { store: { type: 'string', default: 'sqlite' }, sizes: { type: 'string', default: '1,10,100' }, questions: { type: 'string' } },
+  options: {
+    store: { type: 'string', default: 'sqlite' },
+    sizes: { type: 'string', default: '1,10,100' },
+    questions: { type: 'string' },
+    replicas: { type: 'string', default: '1' },
+  },
 });
 const sizes = values.sizes.split(',').map(Number);
 const base = await readBaseCorpus();
 const { questions: allQuestions } = await loadCovidQa();
 const questions = values.questions ? allQuestions.slice(0, Number(values.questions)) : allQuestions;
 
-const cluster = values.store === 'cluster' ? await startRedisCluster() : null;
+const cluster = values.store === 'cluster' ? await startRedisCluster({ replicas: Number(values.replicas) }) : null;
 const dataDir = temporaryDir();
 const store: GraphStore = cluster ? await RedisStore.open(cluster.url, { namespace: 'scale' }) : await SqliteStore.open({ dataDir });
 
@@ -58,7 +64,7 @@ function hit(question: CovidQaQuestion, { passage }: Candidate): boolean {
   return passage.articleId.startsWith(`${question.articleId}~`) && passage.text.includes(question.answer.slice(0, 20));
 }
 
-console.log(`store ${values.store}; ${base.length} base documents; ${questions.length} questions; ${loadReport()}`);
+console.log(`store ${values.store}${cluster ? ` (3 masters, ${values.replicas} replica(s) each)` : ''}; ${base.length} base documents; ${questions.length} questions; ${loadReport()}`);
 // Ingest rate: sentences added per second in the step that grew the corpus to this size.
 console.log(`${'size'.padEnd(6)}${'sentences'.padStart(11)}${'ingest s/s'.padStart(12)}${'B/sentence'.padStart(12)}${'p50'.padStart(10)}${'p99'.padStart(10)}${'CPU p50'.padStart(10)}  ${KS.map((k) => `@${k}`.padStart(6)).join('')}`);
 const preparer = await ArticlePreparer.start();

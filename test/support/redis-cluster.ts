@@ -62,14 +62,18 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
   return spawnRedis(temporaryDir('kgqa-redis-'), port, extraArgs);
 }
 
-/** Six servers on free loopback ports joined as 3 masters with one replica each. */
-export async function startRedisCluster(): Promise<RedisClusterHarness> {
+/**
+ * Servers on free loopback ports joined as 3 masters with `replicas` replicas each (one by default: six servers);
+ * none halves the memory a large benchmark needs.
+ */
+export async function startRedisCluster({ replicas = 1 } = {}): Promise<RedisClusterHarness> {
   const dir = temporaryDir('kgqa-cluster-');
   const nodes: RedisProcess[] = [];
+  const count = 3 * (1 + replicas);
   try {
-    const ports = await freePorts(12);
+    const ports = await freePorts(2 * count);
     const spawned = await Promise.allSettled(
-      [0, 1, 2, 3, 4, 5].map((i) =>
+      Array.from({ length: count }, (_, i) =>
         spawnRedis(dir, ports[2 * i], [
           '--cluster-enabled', 'yes',
           '--cluster-port', String(ports[2 * i + 1]),
@@ -84,7 +88,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
     const failure = spawned.find((result) => result.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
     const addresses = nodes.map((node) => `${HOST}:${node.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes']);
   } catch (error) {
     await Promise.all(nodes.map((node) => node.stop()));
     throw error;
