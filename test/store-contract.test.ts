@@ -586,26 +586,33 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
   const v2 = article('a1', 2002, [['y', 'z'], ['z', 'v', 'x'], ['v']]);
   const other = article('b', 2003, [['x', 'y'], ['w', 'v']]);
 
+  /**
+   * A store holding `stored`, then `run` on it with its `failAt`-th graph command and every later one throwing, as a
+   * crash there would stop it; `outcome` is what `run` returned, or the error's message.
+   */
+  async function interruptedAt<T>(failAt: number, stored: PreparedArticle[], run: (store: RedisStore) => Promise<T>) {
+    let armed = false;
+    const store = await open({
+      beforeGraphCommand: (issued) => {
+        if (armed && issued >= failAt) throw new Error(`interrupted at graph command ${issued}`);
+      },
+    });
+    for (const prepared of stored) await store.writeArticle(prepared);
+    armed = true;
+    const outcome = await run(store).catch((error: Error) => error.message);
+    armed = false;
+    return { store, outcome };
+  }
+
   it('leaves exactly one clean write after a write interrupted at any graph command and run again', async () => {
     const clean = await open();
     for (const prepared of [other, v1, v2]) await clean.writeArticle(prepared);
     const expected = await redisDump(clean);
     expect(await clean.stats()).toEqual({ articles: 2, sentences: 5, concepts: 5, edges: 6 });
 
-    let failAt = 0;
     let interruptions = 0;
-    for (; ; failAt++) {
-      let armed = false;
-      const store = await open({
-        beforeGraphCommand: (issued) => {
-          if (armed && issued >= failAt) throw new Error(`interrupted at graph command ${issued}`);
-        },
-      });
-      await store.writeArticle(other);
-      await store.writeArticle(v1);
-      armed = true;
-      const outcome = await store.writeArticle(v2).catch((error: Error) => error.message);
-      armed = false;
+    for (let failAt = 0; ; failAt++) {
+      const { store, outcome } = await interruptedAt(failAt, [other, v1], (store) => store.writeArticle(v2));
       if (outcome === 'replaced') break; // failAt is past the last graph command: nothing left to interrupt
       expect(outcome).toBe(`interrupted at graph command ${failAt}`);
       interruptions++;
@@ -631,17 +638,7 @@ describe.each(redisBackends)('Redis store writes on $name', ({ open }) => {
     const expected = await dump(clean);
     let interruptions = 0;
     for (let failAt = 0; ; failAt++) {
-      let armed = false;
-      const store = await open({
-        beforeGraphCommand: (issued) => {
-          if (armed && issued >= failAt) throw new Error(`interrupted at graph command ${issued}`);
-        },
-      });
-      await store.writeArticle(kept);
-      await store.writeArticle(deleted);
-      armed = true;
-      const outcome = await store.deleteArticles(['a1']).catch((error: Error) => error.message);
-      armed = false;
+      const { store, outcome } = await interruptedAt(failAt, [kept, deleted], (store) => store.deleteArticles(['a1']));
       if (Array.isArray(outcome)) {
         expect(outcome).toEqual(['a1']);
         break;
