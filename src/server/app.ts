@@ -63,6 +63,12 @@ export function createApp(options: AppOptions): App {
   const admission = answers && admissionOptions ? new AdmissionQueue(admissionOptions) : null;
   const store = metrics ? instrumentStore(options.store, metrics.onStoreCall) : options.store;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Runs `work` after every write queued before it, whether they succeeded or not. */
+  const afterEarlierWrites = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   let preparer: Promise<ArticlePreparer> | undefined = options.preparer && Promise.resolve(options.preparer);
   const stopping = new AbortController();
   const unsaved = new Map<string, number>();
@@ -73,7 +79,7 @@ export function createApp(options: AppOptions): App {
     qa: answers && { answers, candidates: options.candidates ?? DEFAULT_CANDIDATES, admission },
     // One batch at a time: corpus keyphrases of a batch are computed against what earlier batches stored.
     ingest(documents, onProgress) {
-      const run = queue.then(async () => {
+      return afterEarlierWrites(async () => {
         preparer ??= ArticlePreparer.start({ modelDir: options.reader?.model.path });
         try {
           return await ingestDocuments(store, documents, { preparer: await preparer, signal: stopping.signal, onProgress });
@@ -82,17 +88,13 @@ export function createApp(options: AppOptions): App {
           throw error;
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
     deleteArticles(ids) {
-      const run = queue.then(async () => {
+      return afterEarlierWrites(async () => {
         const deleted = await store.deleteArticles(ids);
         await answerCache.forgetArticles(deleted);
         return deleted;
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
   };
   if (admission) metrics?.observeQueue(() => admission.queued);
