@@ -116,7 +116,9 @@ async function retrievePassages(graph: GraphReads, question: string, options: Re
   for (const [key] of strongest.slice(0, GRAPH_POOL)) centres.add(key);
   const windows = await scoreWindows(graph, text, matches, [...centres], WINDOW);
   const linkAt = byPosition(links);
-  const scored = withArticleEvidence(windows.map((window) => ({ ...window, score: window.textScore + CONCEPT_WEIGHT * conceptHits(window, linkAt) })));
+  const ownScores = windows.map((window) => window.textScore + CONCEPT_WEIGHT * conceptHits(window, linkAt));
+  const evidence = articleEvidence(windows, ownScores);
+  const scored = windows.map((window, i) => ({ ...window, score: ownScores[i] + ARTICLE_EVIDENCE.weight * evidence.get(window.articleId)! }));
   const allowed = await inWantedYears(graph, scored, options.years);
   const picked = await pickPassages(allowed, options.candidates, (window) => passageFor(graph, window));
   const candidates = picked.map(({ window, passage }) => {
@@ -174,20 +176,20 @@ function byPosition(links: ReadonlyMap<string, GraphLink>): ReadonlyMap<string, 
   return articles;
 }
 
-/** Each window's score plus the weighted mean of its article's best window scores (ARTICLE_EVIDENCE). */
-function withArticleEvidence<T extends PassageWindow & { score: number }>(windows: T[]): T[] {
+/** Per article, the mean of its ARTICLE_EVIDENCE.passages best window scores (`scores[i]` is `windows[i]`'s). */
+function articleEvidence(windows: readonly PassageWindow[], scores: readonly number[]): Map<string, number> {
   const byArticle = new Map<string, number[]>();
-  for (const { articleId, score } of windows) {
-    const scores = byArticle.get(articleId);
-    if (scores) scores.push(score);
-    else byArticle.set(articleId, [score]);
-  }
+  windows.forEach(({ articleId }, i) => {
+    const articleScores = byArticle.get(articleId);
+    if (articleScores) articleScores.push(scores[i]);
+    else byArticle.set(articleId, [scores[i]]);
+  });
   const evidence = new Map<string, number>();
-  for (const [articleId, scores] of byArticle) {
-    const best = scores.sort((a, b) => b - a).slice(0, ARTICLE_EVIDENCE.passages);
+  for (const [articleId, articleScores] of byArticle) {
+    const best = articleScores.sort((a, b) => b - a).slice(0, ARTICLE_EVIDENCE.passages);
     evidence.set(articleId, best.reduce((sum, score) => sum + score, 0) / ARTICLE_EVIDENCE.passages);
   }
-  return windows.map((window) => ({ ...window, score: window.score + ARTICLE_EVIDENCE.weight * evidence.get(window.articleId)! }));
+  return evidence;
 }
 
 /** Question concepts the graph found in the window's sentences, at most two per sentence (an inner edge's two ends). */
